@@ -1,0 +1,49 @@
+"""Job Applicant events: every application belongs to one candidate."""
+
+import frappe
+
+from recruit_crm.services.candidates import link_job_applicant, refresh_candidates
+
+
+def before_insert(doc, method=None) -> None:
+	"""Store the email trimmed and lower-case before HRMS names the applicant after it.
+
+	HRMS names applicants by email and checks for an existing name before MariaDB trims it, so
+	" Jane@x.org" next to "jane@x.org" would otherwise fail with a duplicate primary key.
+	"""
+	if doc.get("email_id"):
+		doc.email_id = doc.email_id.strip().lower()
+
+
+def validate(doc, method=None) -> None:
+	"""Link the applicant to its candidate before the row is written.
+
+	A failure here must not lose the application (it may be a guest's web-form submission):
+	it is logged, and the hourly backfill links the applicant later.
+	"""
+	try:
+		link_job_applicant(doc)
+	except Exception:
+		frappe.log_error(title="recruit_crm: could not link Job Applicant", reference_doctype="Job Applicant")
+
+
+def on_update(doc, method=None) -> None:
+	_refresh_affected(doc)
+
+
+def on_change(doc, method=None) -> None:
+	# db_set (used when an incoming email reopens an applicant) fires on_change without on_update.
+	if not doc.flags.in_insert:
+		_refresh_affected(doc)
+
+
+def after_delete(doc, method=None) -> None:
+	refresh_candidates([doc.get("rc_candidate")])
+
+
+def _refresh_affected(doc) -> None:
+	before = doc.get_doc_before_save()
+	affected = {doc.get("rc_candidate")}
+	if before and before.get("rc_candidate"):
+		affected.add(before.get("rc_candidate"))
+	refresh_candidates(affected)
