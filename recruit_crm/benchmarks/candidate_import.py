@@ -1,0 +1,117 @@
+"""Importing candidates with de-duplication, against a raw multi-row INSERT of the same rows."""
+
+import random
+
+import frappe
+
+from recruit_crm.benchmarks import Figure, register, timed
+from recruit_crm.services.candidate_import import CHUNK, import_candidates
+from recruit_crm.services.demo import make_candidate_rows
+
+
+@register("import")
+def bench_import(candidates: int = 100_000, **_) -> list[Figure]:
+	"""Import `candidates` rows of which 5% repeat a person in the file (case/space variants)
+	and 5% are people already on the site; the baseline inserts the same candidate and skill
+	rows with plain multi-row INSERTs into empty copies of the tables."""
+	rnd = random.Random(11)
+	existing_count = candidates // 20
+	dupes_count = candidates // 20
+	unique_rows = make_candidate_rows(
+		candidates - dupes_count - existing_count, seed=11, email_prefix="bench."
+	)
+	known = make_candidate_rows(existing_count, seed=12, email_prefix="bench.known.")
+	rows = [*unique_rows, *(dict(p) for p in known)]
+	for row in rnd.sample(unique_rows, dupes_count):
+		dup = dict(row)
+		dup["email"] = f"  {row['email'].upper()} "
+		dup["phone"] = ""
+		rows.append(dup)
+	rnd.shuffle(rows)
+	baseline_rows = [dict(r) for r in rows]
+
+	try:
+		import_candidates([dict(p) for p in known])  # the people "already on the site"
+		baseline_s = _raw_insert_baseline(baseline_rows)
+		ours_s, report = timed(lambda: import_candidates(rows))
+	finally:
+		frappe.db.rollback()
+	expected_created = candidates - dupes_count - existing_count
+	note = (
+		f"{report.total_rows} rows: {report.created} created, {report.merged_into_existing} merged into existing, "
+		f"{report.duplicates_in_file} in-file duplicates, {len(report.errors)} rejected"
+	)
+	if report.created != expected_created:
+		note += f"; EXPECTED {expected_created} created"
+	return [
+		Figure(
+			name=f"import {len(rows)} candidates with de-duplication",
+			ours_s=ours_s,
+			baseline_s=baseline_s,
+			baseline="raw multi-row INSERT of the same rows",
+			note=note,
+		)
+	]
+
+
+def _raw_insert_baseline(rows: list[dict]) -> float:
+	"""Plain multi-row INSERTs of the candidate and skill rows into empty same-shaped tables."""
+	frappe.db.sql("create temporary table `rc_bench_candidate` like `tabRC Candidate`")
+	frappe.db.sql("create temporary table `rc_bench_skill` like `tabRC Candidate Skill`")
+	now = frappe.utils.now_datetime()
+	columns = ("name", "email", "full_name", "phone", "current_title", "current_employer", "location", "country",
+		"timezone", "total_experience_years", "education_level", "education_field", "education_institution",
+		"source", "source_medium", "source_campaign", "creation", "modified")  # fmt: skip
+	candidate_values = []
+	skill_values = []
+	for i, r in enumerate(rows):
+		name = f"b{i:09d}"
+		candidate_values.append(
+			(name, f"{i}.{r['email'].strip().lower()}", *[r.get(c) for c in columns[2:-2]], now, now)
+		)
+		for j, s in enumerate(r["skills"]):
+			skill_values.append(
+				(
+					f"{name}{j}",
+					name,
+					"RC Candidate",
+					"skills",
+					j + 1,
+					s["skill"],
+					s["proficiency"],
+					s["years"],
+					now,
+					now,
+				)
+			)
+	skill_columns = (
+		"name",
+		"parent",
+		"parenttype",
+		"parentfield",
+		"idx",
+		"skill",
+		"proficiency",
+		"years",
+		"creation",
+		"modified",
+	)
+
+	def insert_all():
+		for table, cols, values in (
+			("rc_bench_candidate", columns, candidate_values),
+			("rc_bench_skill", skill_columns, skill_values),
+		):
+			placeholder = "(" + ", ".join(["%s"] * len(cols)) + ")"
+			col_sql = ", ".join(f"`{c}`" for c in cols)
+			for start in range(0, len(values), CHUNK):
+				chunk = values[start : start + CHUNK]
+				frappe.db.sql(
+					f"insert into `{table}` ({col_sql}) values {', '.join([placeholder] * len(chunk))}",
+					[v for row in chunk for v in row],
+				)
+
+	seconds, _ = timed(insert_all)
+	frappe.db.sql("drop temporary table `rc_bench_candidate`")
+	frappe.db.sql("drop temporary table `rc_bench_skill`")
+	return seconds
