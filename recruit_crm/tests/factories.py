@@ -1,0 +1,89 @@
+"""Builders for test data. Each returns a saved document with sensible defaults."""
+
+import frappe
+from frappe.utils import random_string
+
+
+def unique_email(prefix: str = "cand") -> str:
+	return f"{prefix}.{random_string(8).lower()}@example.org"
+
+
+def make_candidate(**values):
+	doc = frappe.get_doc(
+		{
+			"doctype": "RC Candidate",
+			"full_name": values.pop("full_name", "Test Candidate"),
+			"email": values.pop("email", None) or unique_email(),
+			**values,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
+
+
+def ensure_designation(name: str = "RC Test Engineer", skills: tuple[str, ...] = ()) -> str:
+	if not frappe.db.exists("Designation", name):
+		doc = frappe.get_doc({"doctype": "Designation", "designation_name": name})
+		for skill in skills:
+			ensure_skill(skill)
+			doc.append("skills", {"skill": skill})
+		doc.insert(ignore_permissions=True)
+	return name
+
+
+def ensure_skill(name: str) -> str:
+	if not frappe.db.exists("Skill", name):
+		frappe.get_doc({"doctype": "Skill", "skill_name": name}).insert(ignore_permissions=True)
+	return name
+
+
+def make_job_opening(title: str | None = None, designation: str | None = None, **values):
+	company = values.pop("company", None) or frappe.db.get_value("Company", {}, "name")
+	doc = frappe.get_doc(
+		{
+			"doctype": "Job Opening",
+			"job_title": title or f"RC Test Opening {random_string(6)}",
+			"designation": designation or ensure_designation(),
+			"company": company,
+			"status": "Open",
+			"publish": 1,
+			**values,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
+
+
+def make_job_applicant(email: str | None = None, job_opening: str | None = None, **values):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Job Applicant",
+			"applicant_name": values.pop("applicant_name", "Test Applicant"),
+			"email_id": email or unique_email("app"),
+			"status": values.pop("status", "Open"),
+			"job_title": job_opening,
+			**values,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
+
+
+def make_user(email: str, roles: tuple[str, ...] = (), user_type: str = "System User") -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"user_type": user_type,
+				"send_welcome_email": 0,
+			}
+		)
+		user.insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.set("roles", [])
+	for role in roles:
+		user.append("roles", {"role": role})
+	user.save(ignore_permissions=True)
+	return email

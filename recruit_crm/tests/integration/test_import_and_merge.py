@@ -1,0 +1,196 @@
+"""Bulk import (Data Import and the fast importer) and merging two records of one person."""
+
+import frappe
+from frappe.core.doctype.data_import.importer import Importer
+
+from recruit_crm.services.candidate_import import import_candidates, read_csv
+from recruit_crm.tests.factories import ensure_skill, make_candidate, make_job_applicant, unique_email
+from recruit_crm.tests.integration import RCTestCase
+
+
+class TestDataImport(RCTestCase):
+	"""Frappe's own Data Import tool, as a recruiter uses it from the desk."""
+
+	def _run_import(self, csv_text: str):
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"rc-import-{frappe.generate_hash(length=6)}.csv",
+				"content": csv_text,
+				"is_private": 1,
+			}
+		).insert(ignore_permissions=True)
+		data_import = frappe.get_doc(
+			{
+				"doctype": "Data Import",
+				"reference_doctype": "RC Candidate",
+				"import_type": "Insert New Records",
+				"import_file": file.file_url,
+			}
+		).insert(ignore_permissions=True)
+		Importer("RC Candidate", data_import=data_import).import_data()
+		return frappe.get_all(
+			"Data Import Log",
+			filters={"data_import": data_import.name},
+			fields=["success", "docname", "messages", "row_indexes"],
+			order_by="log_index asc",
+		)
+
+	def test_good_rows_import_bad_rows_report_duplicates_merge(self):
+		existing = make_candidate(full_name="Known Person", email=unique_email("known"))
+		fresh = unique_email("fresh")
+		csv_text = "\n".join(
+			[
+				"Full Name,Email,Current Title,Location",
+				f"Fresh Person,{fresh},Engineer,Lyon",
+				"Broken Email,not-an-email,Engineer,Paris",
+				f"Same Fresh,{fresh.upper()},,Nice",
+				f"Known Again,{existing.email.upper()},Architect,Berlin",
+				f",{unique_email('noname')},Engineer,Rome",
+			]
+		)
+		logs = self._run_import(csv_text)
+		self.assertEqual(len(logs), 5, "every row is accounted for in the import log")
+		by_row = {frappe.parse_json(log.row_indexes)[0]: log for log in logs}
+		self.assertTrue(by_row[2].success)
+		self.assertFalse(by_row[3].success)
+		self.assertIn("not a valid email", by_row[3].messages)
+		self.assertTrue(by_row[4].success, "an in-file duplicate merges into the first row's candidate")
+		self.assertEqual(by_row[4].docname, by_row[2].docname)
+		self.assertTrue(by_row[5].success)
+		self.assertEqual(by_row[5].docname, existing.name)
+		self.assertFalse(by_row[6].success, "a missing required value is reported")
+
+		fresh_doc = frappe.get_doc("RC Candidate", by_row[2].docname)
+		self.assertEqual((fresh_doc.full_name, fresh_doc.location), ("Fresh Person", "Lyon"))
+		existing.reload()
+		self.assertEqual(existing.full_name, "Known Person", "an import never overwrites known values")
+		self.assertEqual((existing.current_title, existing.location), ("Architect", "Berlin"))
+		self.assertEqual(frappe.db.count("RC Candidate", {"email": fresh}), 1)
+
+
+class TestBulkImporter(RCTestCase):
+	def test_every_row_ends_created_merged_folded_or_rejected(self):
+		existing = make_candidate(full_name="Existing", email=unique_email("exist"), phone="+1 111")
+		new_email = unique_email("new")
+		ensure_skill("Python")
+		rows = [
+			{
+				"email": new_email,
+				"full_name": "New One",
+				"skills": "Python:Expert:4; RC Brand New Skill",
+				"tags": "remote",
+			},
+			{
+				"email": f" {new_email.upper()} ",
+				"full_name": "Dup",
+				"location": "Oslo",
+				"skills": "Python:Beginner",
+			},
+			{"email": existing.email, "full_name": "Renamed", "phone": "+1 999", "current_title": "Lead"},
+			{"email": "bad@", "full_name": "Bad"},
+			{"email": unique_email("c"), "country": "Atlantis"},
+			{"email": unique_email("d"), "education_level": "Wizard"},
+			{"email": unique_email("e"), "full_name": "'); drop table `tabRC Candidate`; --"},
+		]
+		report = import_candidates(rows)
+		self.assertEqual((report.created, report.merged_into_existing, report.duplicates_in_file), (2, 1, 1))
+		self.assertEqual([e.row_number for e in report.errors], [4, 5, 6])
+		self.assertIn("Unknown country", report.errors[1].reason)
+		self.assertEqual(
+			report.created + report.merged_into_existing + report.duplicates_in_file + len(report.errors),
+			len(rows),
+		)
+
+		new = frappe.get_doc("RC Candidate", {"email": new_email})
+		self.assertEqual((new.full_name, new.location), ("New One", "Oslo"))
+		self.assertEqual(
+			{(s.skill, s.proficiency) for s in new.skills},
+			{("Python", "Expert"), ("RC Brand New Skill", "Intermediate")},
+		)
+		self.assertTrue(frappe.db.exists("Skill", "RC Brand New Skill"))
+		self.assertIn("remote", new.get("_user_tags"))
+		self.assertTrue(
+			frappe.db.exists(
+				"Tag Link", {"document_type": "RC Candidate", "document_name": new.name, "tag": "remote"}
+			)
+		)
+
+		existing.reload()
+		self.assertEqual(
+			(existing.full_name, existing.phone, existing.current_title), ("Existing", "+1 111", "Lead")
+		)
+		self.assertTrue(
+			frappe.db.exists("RC Candidate", {"full_name": "'); drop table `tabRC Candidate`; --"})
+		)
+
+	def test_csv_headers_may_be_labels(self):
+		rows = read_csv(
+			"Email,Full Name,Current Title,Skills\r\nx@example.org,X Person,Dev,SQL:Advanced:2\r\n"
+		)
+		self.assertEqual(
+			rows,
+			[
+				{
+					"email": "x@example.org",
+					"full_name": "X Person",
+					"current_title": "Dev",
+					"skills": "SQL:Advanced:2",
+				}
+			],
+		)
+
+
+class TestMerge(RCTestCase):
+	def test_merge_keeps_every_application_and_history(self):
+		from recruit_crm.api.candidate import merge
+
+		ensure_skill("SQL")
+		ensure_skill("Go")
+		target = make_candidate(
+			full_name="Jane Doe",
+			email=unique_email("jane"),
+			skills=[{"skill": "SQL", "proficiency": "Beginner"}],
+		)
+		source = make_candidate(
+			full_name="J. Doe",
+			email=unique_email("jdoe"),
+			phone="+33 1 23",
+			skills=[{"skill": "SQL", "proficiency": "Expert"}, {"skill": "Go", "proficiency": "Advanced"}],
+		)
+		app_target = make_job_applicant(email=target.email)
+		app_source = make_job_applicant(email=source.email)
+		source.add_comment("Comment", "Met at the meetup")
+
+		merge(source.name, target.name)
+
+		self.assertFalse(frappe.db.exists("RC Candidate", source.name))
+		target.reload()
+		self.assertEqual(target.full_name, "Jane Doe", "the kept record's values win")
+		self.assertEqual(target.phone, "+33 1 23", "blanks are filled from the duplicate")
+		self.assertEqual(
+			{(s.skill, s.proficiency) for s in target.skills}, {("SQL", "Expert"), ("Go", "Advanced")}
+		)
+		self.assertIn(source.email, [e.email for e in target.alternate_emails])
+		self.assertEqual(frappe.db.get_value("Job Applicant", app_source.name, "rc_candidate"), target.name)
+		self.assertEqual(frappe.db.get_value("Job Applicant", app_target.name, "rc_candidate"), target.name)
+		self.assertEqual(target.application_count, 2)
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment",
+				{
+					"reference_doctype": "RC Candidate",
+					"reference_name": target.name,
+					"content": "Met at the meetup",
+				},
+			)
+		)
+		# A later application from the old address finds the merged person.
+		self.assertEqual(make_job_applicant(email=source.email).rc_candidate, target.name)
+
+	def test_merging_a_record_into_itself_is_refused(self):
+		from recruit_crm.api.candidate import merge
+
+		doc = make_candidate()
+		with self.assertRaises(frappe.ValidationError):
+			merge(doc.name, doc.name)
