@@ -6,12 +6,14 @@ into an earlier row of the same file, or rejected with its reason.
 
 import csv
 import io
+import time
 from dataclasses import asdict, dataclass, field
 
 import frappe
 from frappe import _
 
 from recruit_crm.domain.candidates import PROFILE_FIELDS, PreparedImport, RowError, prepare_import
+from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import EDUCATION_RANK, PROFICIENCY_RANK, CrmStage
 
 CANDIDATE = "RC Candidate"
@@ -38,6 +40,11 @@ class ImportReport:
 		out["error_count"] = len(self.errors)
 		out.pop("created_names")
 		return out
+
+
+def new_names(count: int) -> list[str]:
+	"""Opaque, time-ordered names for `count` rows about to be bulk-inserted."""
+	return sortable_names(count, now_ms=int(time.time() * 1000))
 
 
 def parse_skills(value) -> list[dict]:
@@ -140,8 +147,7 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 	names = {}
 	if new_rows:
 		values = []
-		for r in new_rows:
-			name = frappe.generate_hash(length=10)
+		for r, name in zip(new_rows, new_names(len(new_rows)), strict=True):
 			names[r["email"]] = name
 			values.append(
 				(
@@ -270,6 +276,7 @@ def _add_skills(rows: list[dict], target: dict[str, str]) -> None:
 	)
 	now = frappe.utils.now_datetime()
 	values = []
+	fresh = iter(new_names(len(wanted)))
 	for parent, skill in wanted:
 		key = (parent, skill["skill"])
 		if key in have:
@@ -278,7 +285,7 @@ def _add_skills(rows: list[dict], target: dict[str, str]) -> None:
 		next_idx[parent] = (next_idx.get(parent) or 0) + 1
 		values.append(
 			(
-				frappe.generate_hash(length=10),
+				next(fresh),
 				parent,
 				"RC Candidate",
 				"skills",
@@ -339,11 +346,12 @@ def _add_tags(rows: list[dict], target: dict[str, str]) -> None:
 		)
 	)
 	links = []
+	fresh = iter(new_names(len(tagged)))
 	for parent, tag in tagged:
 		if (parent, tag) in have:
 			continue
 		have.add((parent, tag))
-		links.append((frappe.generate_hash(length=10), "RC Candidate", parent, tag, now, now, user, user))
+		links.append((next(fresh), "RC Candidate", parent, tag, now, now, user, user))
 	_multi_row_insert(
 		"Tag Link",
 		("name", "document_type", "document_name", "tag", "creation", "modified", "owner", "modified_by"),
