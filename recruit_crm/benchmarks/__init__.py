@@ -56,7 +56,13 @@ def register(name: str):
 
 def run(only: list[str] | None = None, **options) -> list[Figure]:
 	"""Run the named benchmarks (all when `only` is empty) and return their figures."""
-	from recruit_crm.benchmarks import candidate_import  # noqa: F401  (registers)
+	import importlib
+	import pkgutil
+
+	import recruit_crm.benchmarks as package
+
+	for module in pkgutil.iter_modules(package.__path__):
+		importlib.import_module(f"{package.__name__}.{module.name}")  # each module registers its figures
 
 	figures: list[Figure] = []
 	for name, fn in REGISTRY.items():
