@@ -30,11 +30,11 @@ def recruit_crm():
 @pass_context
 def seed_demo(context, candidates: int, openings: int, seed: int):
 	"""Fill the site with realistic synthetic candidates, skills, openings and applications."""
-	from recruit_crm.services.demo import seed_demo as seed
+	from recruit_crm.services import demo
 
 	_connect(context)
 	try:
-		result = seed(candidates=candidates, openings=openings, seed=seed, progress=click.echo)
+		result = demo.seed_demo(candidates=candidates, openings=openings, seed=seed, progress=click.echo)
 		click.echo(json.dumps(result))
 	finally:
 		frappe.destroy()
