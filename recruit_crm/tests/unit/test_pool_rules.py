@@ -1,0 +1,184 @@
+"""Smart pool rules compile to parameterised SQL; bad rules are rejected with a clear reason."""
+
+import re
+import unittest
+from datetime import datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recruit_crm.domain.pool_rules import FIELDS, RuleError, compile_rules, describe_rules, field_catalog
+
+NOW = datetime(2026, 11, 25, 12, 0, 0)
+
+
+def rules(*conditions, match="all"):
+	return {"match": match, "conditions": list(conditions)}
+
+
+def cond(field, operator, value=None):
+	return {"field": field, "operator": operator, "value": value}
+
+
+class TestCompilation(unittest.TestCase):
+	def test_simple_condition_binds_value_as_parameter(self):
+		compiled = compile_rules(rules(cond("country", "=", "Germany")), NOW)
+		self.assertEqual(compiled.sql, "((c.`country` in (%(p0)s)))")
+		self.assertEqual(compiled.params, {"p0": "Germany"})
+
+	def test_all_and_any_groups_nest(self):
+		compiled = compile_rules(
+			rules(
+				cond("crm_stage", "in", ["Applied", "Engaged"]),
+				rules(cond("engagement_score", ">=", 20), cond("has_pool_consent", "=", True), match="any"),
+			),
+			NOW,
+		)
+		self.assertIn(" and ", compiled.sql)
+		self.assertIn(" or ", compiled.sql)
+		self.assertEqual(compiled.params, {"p0": "Applied", "p1": "Engaged", "p2": 20, "p3": 1})
+
+	def test_skill_with_minimum_proficiency_and_years(self):
+		compiled = compile_rules(
+			rules(cond("skill", "has", {"skill": "Python", "min_proficiency": "Advanced", "min_years": 3})),
+			NOW,
+		)
+		self.assertIn("`tabRC Candidate Skill`", compiled.sql)
+		self.assertEqual(list(compiled.params.values()), ["Python", "Advanced", "Expert", 3])
+
+	def test_education_at_least_expands_to_higher_levels(self):
+		compiled = compile_rules(rules(cond("education_level", ">=", "Master")), NOW)
+		self.assertEqual(list(compiled.params.values()), ["Master", "Doctorate"])
+
+	def test_last_days_uses_the_given_clock_and_marks_rule_time_relative(self):
+		compiled = compile_rules(rules(cond("last_activity_at", "in the last days", 30)), NOW)
+		self.assertTrue(compiled.is_time_relative)
+		self.assertEqual(compiled.params["p0"], datetime(2026, 10, 26, 12, 0, 0))
+
+	def test_history_fields_use_exists_subqueries(self):
+		compiled = compile_rules(
+			rules(
+				cond("applied_for_designation", "in", ["Accountant"]),
+				cond("interviewed_for_designation", "=", "Accountant"),
+				cond("last_application_status", "=", "Rejected"),
+			),
+			NOW,
+		)
+		self.assertIn("`tabJob Applicant`", compiled.sql)
+		self.assertIn("`tabInterview`", compiled.sql)
+		self.assertFalse(compiled.is_time_relative)
+
+	def test_negative_operators_keep_people_with_blank_values(self):
+		compiled = compile_rules(rules(cond("country", "not in", ["India"])), NOW)
+		self.assertIn("is null or", compiled.sql)
+
+	def test_like_escapes_wildcards_in_the_parameter(self):
+		compiled = compile_rules(rules(cond("location", "like", "50%_off")), NOW)
+		self.assertEqual(compiled.params["p0"], "%50\\%\\_off%")
+
+	def test_empty_sub_group_is_ignored(self):
+		compiled = compile_rules(rules(cond("do_not_contact", "=", 0), rules(match="any")), NOW)
+		self.assertEqual(compiled.params, {"p0": 0})
+
+	def test_catalog_lists_every_field_with_operators(self):
+		catalog = field_catalog()
+		self.assertEqual({f["name"] for f in catalog}, set(FIELDS))
+		self.assertTrue(all(f["operators"] for f in catalog))
+
+	def test_describe_reads_like_a_sentence(self):
+		text = describe_rules(rules(cond("country", "=", "Kenya"), cond("engagement_score", ">", 5)))
+		self.assertEqual(text, "Country = Kenya and Engagement score > 5")
+
+
+class TestBadRules(unittest.TestCase):
+	def assertRejected(self, ruleset, *fragments):
+		with self.assertRaises(RuleError) as ctx:
+			compile_rules(ruleset, NOW)
+		for fragment in fragments:
+			self.assertIn(fragment, str(ctx.exception))
+
+	def test_unknown_field_is_named(self):
+		self.assertRejected(rules(cond("salary", "=", 1)), "unknown field 'salary'", "condition 1")
+
+	def test_wrong_operator_is_named_with_the_allowed_ones(self):
+		self.assertRejected(rules(cond("country", ">", "India")), "operator '>'", "Country", "Use one of")
+
+	def test_wrong_value_type_is_named(self):
+		self.assertRejected(rules(cond("engagement_score", ">=", "lots")), "expected a number", "'lots'")
+		self.assertRejected(rules(cond("engagement_score", ">=", True)), "expected a number")
+		self.assertRejected(rules(cond("has_pool_consent", "=", "maybe")), "expected yes/no")
+		self.assertRejected(rules(cond("last_activity_at", "before", "yesterday")), "YYYY-MM-DD")
+		self.assertRejected(rules(cond("crm_stage", "in", [])), "non-empty list")
+
+	def test_option_outside_the_select_is_rejected(self):
+		self.assertRejected(rules(cond("crm_stage", "=", "Boss")), "'Boss' is not one of")
+
+	def test_reversed_between_is_rejected(self):
+		self.assertRejected(rules(cond("total_experience_years", "between", [10, 2])), "reversed")
+
+	def test_position_of_a_nested_error_is_reported(self):
+		self.assertRejected(
+			rules(cond("country", "=", "India"), rules(cond("country", "=", "X"), cond("nope", "=", 1))),
+			"group 2 > condition 2",
+		)
+
+	def test_empty_rules_are_rejected(self):
+		self.assertRejected(rules(), "at least one condition")
+		self.assertRejected("country = 'x'", "group object")
+
+	def test_bad_match_and_extra_keys_are_rejected(self):
+		self.assertRejected({"match": "xor", "conditions": []}, "'match'")
+		self.assertRejected(
+			rules({"field": "country", "operator": "=", "value": "x", "sql": "1"}), "unexpected key"
+		)
+
+	def test_depth_is_bounded(self):
+		deep = rules(cond("country", "=", "x"))
+		for _ in range(4):
+			deep = rules(deep)
+		self.assertRejected(deep, "nested at most")
+
+	def test_tag_with_comma_is_rejected(self):
+		self.assertRejected(rules(cond("tag", "has", "a,b")), "comma")
+
+
+INJECTIONS = (
+	"x' or '1'='1",
+	"'; drop table `tabRC Candidate`; --",
+	"India) or (1=1",
+	"%(p9)s",
+	"\\' union select password from __Auth --",
+	"`name`",
+)
+
+
+class TestInjection(unittest.TestCase):
+	def test_injection_strings_never_reach_the_sql_text(self):
+		for payload in INJECTIONS:
+			for ruleset in (
+				rules(cond("country", "=", payload)),
+				rules(cond("location", "like", payload)),
+				rules(cond("skill", "has", {"skill": payload})),
+				rules(cond("applied_for_designation", "in", [payload])),
+				rules(cond("tag", "has", payload.replace(",", ""))),
+			):
+				with self.subTest(payload=payload, rules=ruleset):
+					compiled = compile_rules(ruleset, NOW)
+					self.assertNotIn(payload, compiled.sql)
+					bound = [str(v).replace("\\", "") for v in compiled.params.values()]
+					self.assertTrue(
+						any(payload.replace(",", "").replace("\\", "") in v for v in bound), bound
+					)
+
+	def test_injection_in_field_or_operator_is_an_error_not_sql(self):
+		with self.assertRaises(RuleError):
+			compile_rules(rules(cond("country`; drop table x; --", "=", "a")), NOW)
+		with self.assertRaises(RuleError):
+			compile_rules(rules(cond("country", "= 1 or 1 =", "a")), NOW)
+
+	@given(st.text(min_size=1, max_size=60).filter(lambda s: s.strip()))
+	def test_any_text_value_is_a_parameter(self, text):
+		compiled = compile_rules(rules(cond("current_title", "=", text)), NOW)
+		self.assertEqual(compiled.params, {"p0": text.strip()})
+		# the SQL text is made only of our own fixed vocabulary and placeholders
+		self.assertRegex(compiled.sql, re.compile(r"^[\w\s().`%=,']+$"))
