@@ -1,0 +1,605 @@
+"""Nurture campaigns as pure rules: sequencing, branching, goals, send windows, caps, A/B and forecasts.
+
+Nothing here reads the clock or the database: the current time and every fact come in as
+arguments, so each rule is unit-tested with an injected clock.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC = timezone.utc
+
+
+class StepType(str, Enum):
+	SEND_EMAIL = "Send Email"
+	WAIT = "Wait"
+	BRANCH = "Branch"
+	CREATE_TASK = "Create Task"
+	UPDATE_CANDIDATE = "Update Candidate"
+	INVITE_TO_APPLY = "Invite To Apply"
+	SHARE_CONTENT = "Share Content"
+
+
+# Steps that produce one email (a ledger row) per enrolled person.
+EMAIL_STEPS = frozenset({StepType.SEND_EMAIL, StepType.INVITE_TO_APPLY, StepType.SHARE_CONTENT})
+
+
+class EnrollmentStatus(str, Enum):
+	ACTIVE = "Active"  # due for its next step at next_action_at
+	WAITING = "Waiting"  # its email is queued or being sent
+	PAUSED = "Paused"
+	COMPLETED = "Completed"
+	EXITED = "Exited"
+
+
+class MessageStatus(str, Enum):
+	QUEUED = "Queued"
+	SENDING = "Sending"
+	SENT = "Sent"
+	UNKNOWN = "Unknown"  # the worker died between claiming and recording: maybe sent, never auto-resent
+	FAILED = "Failed"
+	SUPPRESSED = "Suppressed"
+	CANCELLED = "Cancelled"
+
+
+class ExitReason(str, Enum):
+	APPLIED = "Applied"
+	REPLIED = "Replied"
+	HIRED = "Hired"
+	GOAL_STAGE = "Goal Stage Reached"
+	UNSUBSCRIBED = "Unsubscribed"
+	CONSENT_LOST = "Consent Lost"
+	BOUNCED = "Bounced"
+	DO_NOT_CONTACT = "Do Not Contact"
+	PREFERENCES = "Email Preferences"
+	REMOVED = "Removed By Recruiter"
+	CAMPAIGN_STOPPED = "Campaign Stopped"
+	INVALID_FLOW = "Invalid Flow"
+
+
+class BranchCondition(str, Enum):
+	OPENED = "Opened"
+	CLICKED = "Clicked"
+	REPLIED = "Replied"
+	SCORE_AT_LEAST = "Score At Least"
+	STAGE_IS = "Stage Is"
+	READINESS_IS = "Readiness Is"
+
+
+class ReentryPolicy(str, Enum):
+	ONCE = "Once"
+	AFTER_DAYS = "Again After Days"
+
+
+FUNNEL = ("Prospect", "Contacted", "Engaged", "Applied", "Interviewing", "Offered", "Hired")
+
+
+@dataclass(frozen=True)
+class Step:
+	"""One step of a campaign; `idx` is 1-based. Branch targets are step numbers (0 = next step)."""
+
+	idx: int
+	step_type: StepType
+	key: str = ""
+	wait_amount: int = 0
+	wait_unit: str = "Days"  # Hours | Days
+	wait_until: datetime | None = None  # aware (UTC)
+	condition: BranchCondition | None = None
+	condition_value: str = ""
+	yes_step: int = 0
+	no_step: int = 0
+	ab_split_percent: int = 0  # share of people who get variant B; 0 = no test
+
+	@property
+	def is_email(self) -> bool:
+		return self.step_type in EMAIL_STEPS
+
+
+@dataclass(frozen=True)
+class Facts:
+	"""What is known about one enrolled person when a step is decided."""
+
+	opened: bool = False
+	clicked: bool = False
+	replied: bool = False
+	score: float = 0.0
+	stage: str = ""
+	readiness: str = ""
+
+
+@dataclass(frozen=True)
+class Advance:
+	"""Outcome of moving one enrolment forward: where it stands now and what to do.
+
+	`actions` are the side-effect steps passed on the way (tasks, updates); `position` is the step
+	to run next (an email step to queue, or the step after a wait); None means completed.
+	"""
+
+	position: int | None
+	status: EnrollmentStatus
+	next_action_at: datetime | None
+	actions: tuple[Step, ...] = ()
+	exit_reason: ExitReason | None = None
+
+
+MAX_HOPS = 100
+
+
+def wait_until(step: Step, now: datetime) -> datetime:
+	"""When a wait step started at `now` is over."""
+	if step.wait_until:
+		return max(step.wait_until, now)
+	hours = step.wait_amount * (24 if step.wait_unit == "Days" else 1)
+	return now + timedelta(hours=max(hours, 0))
+
+
+def condition_holds(step: Step, facts: Facts) -> bool:
+	"""Whether a branch step's condition is true for this person."""
+	c = step.condition
+	if c == BranchCondition.OPENED:
+		return facts.opened or facts.clicked  # a click implies the email was opened
+	if c == BranchCondition.CLICKED:
+		return facts.clicked
+	if c == BranchCondition.REPLIED:
+		return facts.replied
+	if c == BranchCondition.SCORE_AT_LEAST:
+		try:
+			return facts.score >= float(step.condition_value or 0)
+		except ValueError:
+			return False
+	if c == BranchCondition.STAGE_IS:
+		return facts.stage == step.condition_value
+	if c == BranchCondition.READINESS_IS:
+		return facts.readiness == step.condition_value
+	return False
+
+
+def advance(steps: list[Step], position: int, facts: Facts, now: datetime) -> Advance:
+	"""Run an enrolment from `position` until it must wait, send an email, or ends.
+
+	Side-effect steps (tasks, candidate updates) are collected in order; branches jump;
+	a wait stops with the time it is over; an email step stops at that step so its
+	message can be queued set-based.
+	"""
+	by_idx = {s.idx: s for s in steps}
+	actions: list[Step] = []
+	for _ in range(MAX_HOPS):
+		step = by_idx.get(position)
+		if step is None:
+			return Advance(None, EnrollmentStatus.COMPLETED, None, tuple(actions))
+		if step.is_email:
+			return Advance(position, EnrollmentStatus.ACTIVE, now, tuple(actions))
+		if step.step_type == StepType.WAIT:
+			return Advance(position + 1, EnrollmentStatus.ACTIVE, wait_until(step, now), tuple(actions))
+		if step.step_type == StepType.BRANCH:
+			target = step.yes_step if condition_holds(step, facts) else step.no_step
+			position = target or position + 1
+			continue
+		actions.append(step)
+		position += 1
+	return Advance(
+		position, EnrollmentStatus.EXITED, None, tuple(actions), exit_reason=ExitReason.INVALID_FLOW
+	)
+
+
+def validate_steps(steps: list[Step]) -> list[str]:
+	"""Problems that make a campaign unsafe to launch (empty list when it is fine)."""
+	problems: list[str] = []
+	if not steps:
+		return ["A campaign needs at least one step."]
+	indexes = {s.idx for s in steps}
+	for s in steps:
+		if s.step_type == StepType.BRANCH:
+			if not s.condition:
+				problems.append(f"Step {s.idx}: a branch needs a condition.")
+			for target in (s.yes_step, s.no_step):
+				if target and target not in indexes:
+					problems.append(f"Step {s.idx}: branch target {target} does not exist.")
+		if s.step_type == StepType.WAIT and not s.wait_until and s.wait_amount <= 0:
+			problems.append(f"Step {s.idx}: a wait needs a duration or a date.")
+		if s.ab_split_percent and not 0 < s.ab_split_percent < 100:
+			problems.append(f"Step {s.idx}: the B share must be between 1 and 99 percent.")
+	if not problems and _has_instant_loop(steps):
+		problems.append("The steps loop back without a wait or an email in between.")
+	return problems
+
+
+def _has_instant_loop(steps: list[Step]) -> bool:
+	"""A cycle through branches and side-effect steps only would spin forever."""
+	by_idx = {s.idx: s for s in steps}
+
+	def successors(s: Step) -> list[int]:
+		if s.is_email or s.step_type == StepType.WAIT:
+			return []
+		if s.step_type == StepType.BRANCH:
+			return [s.yes_step or s.idx + 1, s.no_step or s.idx + 1]
+		return [s.idx + 1]
+
+	state: dict[int, int] = {}
+
+	def visit(i: int) -> bool:
+		if i not in by_idx:
+			return False
+		if state.get(i) == 1:
+			return True
+		if state.get(i) == 2:
+			return False
+		state[i] = 1
+		if any(visit(n) for n in successors(by_idx[i])):
+			return True
+		state[i] = 2
+		return False
+
+	return any(visit(s.idx) for s in steps)
+
+
+# Goals and exits -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Goals:
+	exit_on_apply: bool = True
+	exit_on_reply: bool = True
+	exit_on_hire: bool = True
+	goal_stage: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+	"""Contact flags and progress of a person, as stored on the candidate."""
+
+	do_not_contact: bool = False
+	is_unsubscribed: bool = False
+	has_bounced: bool = False
+	has_marketing_consent: bool = True
+	consent_expires_on: date | None = None
+	is_anonymized: bool = False
+	email_frequency: str = "Any"
+	applied_since_enrolment: bool = False
+	hired: bool = False
+	replied: bool = False
+	stage: str = ""
+
+
+def suppression_reason(person: Person, today: date) -> ExitReason | None:
+	"""Why this person may not receive marketing email at all (None when they may)."""
+	if person.is_anonymized or person.do_not_contact:
+		return ExitReason.DO_NOT_CONTACT
+	if person.is_unsubscribed:
+		return ExitReason.UNSUBSCRIBED
+	if person.has_bounced:
+		return ExitReason.BOUNCED
+	if not person.has_marketing_consent or (person.consent_expires_on and person.consent_expires_on < today):
+		return ExitReason.CONSENT_LOST
+	if person.email_frequency == "Important Only":
+		return ExitReason.PREFERENCES
+	return None
+
+
+def exit_reason(goals: Goals, person: Person, today: date) -> ExitReason | None:
+	"""Why an enrolment should end now: a goal was met or contact is no longer allowed."""
+	reason = suppression_reason(person, today)
+	if reason:
+		return reason
+	if goals.exit_on_hire and (person.hired or person.stage == "Hired"):
+		return ExitReason.HIRED
+	if goals.exit_on_apply and person.applied_since_enrolment:
+		return ExitReason.APPLIED
+	if goals.exit_on_reply and person.replied:
+		return ExitReason.REPLIED
+	if goals.goal_stage and stage_reached(person.stage, goals.goal_stage):
+		return ExitReason.GOAL_STAGE
+	return None
+
+
+def stage_reached(stage: str, goal: str) -> bool:
+	"""Whether `stage` is at or past `goal` in the funnel."""
+	if stage == goal:
+		return True
+	if stage in FUNNEL and goal in FUNNEL:
+		return FUNNEL.index(stage) >= FUNNEL.index(goal)
+	return False
+
+
+def may_reenter(policy: ReentryPolicy, ended_at: datetime | None, after_days: int, now: datetime) -> bool:
+	"""Whether someone whose enrolment ended may be enrolled again now."""
+	if policy == ReentryPolicy.ONCE or ended_at is None:
+		return False
+	return now >= ended_at + timedelta(days=max(after_days, 0))
+
+
+_AUTO_SUBJECT = re.compile(
+	r"^\s*(auto(matic)?[\s_-]*(reply|response|antwort)|out of (the )?office|abwesenheit|"
+	r"r[ée]ponse automatique|respuesta autom[áa]tica|i am (currently )?away|on vacation|ooo\b)",
+	re.IGNORECASE,
+)
+
+
+def is_auto_reply(subject: str, headers: Mapping[str, str] | None = None) -> bool:
+	"""RFC 3834 auto-replies and the usual out-of-office subjects: pause, do not stop."""
+	headers = {k.lower(): (v or "") for k, v in (headers or {}).items()}
+	auto = headers.get("auto-submitted", "").strip().lower()
+	if auto and auto != "no":
+		return True
+	if headers.get("x-autoreply") or headers.get("x-autorespond"):
+		return True
+	if headers.get("precedence", "").strip().lower() in ("auto_reply", "bulk", "junk"):
+		return True
+	subject = re.sub(r"^\s*(re|aw|fw|fwd)\s*:\s*", "", subject or "", flags=re.IGNORECASE)
+	return bool(_AUTO_SUBJECT.search(subject))
+
+
+# A/B -----------------------------------------------------------------------------------------
+
+
+def variant_for(enrollment: str, step_key: str, b_percent: int) -> str:
+	"""Stable A/B assignment: the same person always gets the same variant of a step.
+
+	Matches SQL `if(crc32(concat(enrollment, ':', step_key)) % 100 < b_percent, 'B', 'A')`.
+	"""
+	if not b_percent:
+		return "A"
+	return "B" if zlib.crc32(f"{enrollment}:{step_key}".encode()) % 100 < b_percent else "A"
+
+
+@dataclass(frozen=True)
+class VariantResult:
+	variant: str
+	sent: int
+	opened: int
+	clicked: int
+	replied: int
+
+	@property
+	def open_rate(self) -> float:
+		return self.opened / self.sent if self.sent else 0.0
+
+	@property
+	def click_rate(self) -> float:
+		return self.clicked / self.sent if self.sent else 0.0
+
+	@property
+	def reply_rate(self) -> float:
+		return self.replied / self.sent if self.sent else 0.0
+
+
+def leading_variant(results: list[VariantResult], min_sent: int = 100) -> str | None:
+	"""The variant ahead on replies, then clicks, then opens, once each has `min_sent` sends."""
+	eligible = [r for r in results if r.sent >= min_sent]
+	if len(eligible) < 2:
+		return None
+	ranked = sorted(eligible, key=lambda r: (r.reply_rate, r.click_rate, r.open_rate), reverse=True)
+	top, second = ranked[0], ranked[1]
+	if (top.reply_rate, top.click_rate, top.open_rate) == (
+		second.reply_rate,
+		second.click_rate,
+		second.open_rate,
+	):
+		return None
+	return top.variant
+
+
+# Send windows --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendWindow:
+	"""When email may go out, in the recipient's local time."""
+
+	start: time = time(9, 0)
+	end: time = time(17, 0)
+	weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday = 0
+	holidays: frozenset[date] = frozenset()
+	default_tz: str = "UTC"
+
+	def zone(self, tz_name: str | None) -> ZoneInfo:
+		for name in (tz_name, self.default_tz, "UTC"):
+			if not name:
+				continue
+			try:
+				return _zone(name)
+			except (ZoneInfoNotFoundError, ValueError):
+				continue
+		return _zone("UTC")
+
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def _zone(name: str) -> ZoneInfo:
+	z = _ZONES.get(name)
+	if z is None:
+		z = _ZONES[name] = ZoneInfo(name)
+	return z
+
+
+def _open_day(window: SendWindow, day: date) -> bool:
+	return day.weekday() in window.weekdays and day not in window.holidays
+
+
+def next_send_time(window: SendWindow, tz_name: str | None, now: datetime) -> datetime:
+	"""The earliest moment at or after `now` (aware) inside the recipient's send window, in UTC."""
+	zone = window.zone(tz_name)
+	local = now.astimezone(zone)
+	if not window.weekdays:
+		raise ValueError("a send window needs at least one weekday")
+	for offset in range(0, 400):
+		day = local.date() + timedelta(days=offset)
+		if not _open_day(window, day):
+			continue
+		opens = datetime.combine(day, window.start, tzinfo=zone)
+		closes = datetime.combine(day, window.end, tzinfo=zone)
+		if offset == 0:
+			if local >= closes:
+				continue
+			if local >= opens:
+				return now.astimezone(UTC)
+		return opens.astimezone(UTC)
+	raise ValueError("no open sending day within 400 days (every day is a holiday?)")
+
+
+def in_window(window: SendWindow, tz_name: str | None, now: datetime) -> bool:
+	return next_send_time(window, tz_name, now) == now.astimezone(UTC)
+
+
+# Caps ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caps:
+	per_sender_per_day: int = 0  # 0 = no cap
+	per_campaign_per_hour: int = 0
+
+
+@dataclass
+class CapUsage:
+	"""Messages already claimed in the current day (per sender) and hour (per campaign)."""
+
+	sender_today: dict[str, int] = field(default_factory=dict)
+	campaign_this_hour: dict[str, int] = field(default_factory=dict)
+
+
+def allocate(
+	rows: Iterable[tuple[str, str, str]],
+	caps_by_campaign: Mapping[str, Caps],
+	usage: CapUsage,
+	now: datetime,
+) -> tuple[list[str], dict[str, datetime]]:
+	"""Split (message, sender, campaign) rows, in priority order, into those that may go now and
+	those deferred by a cap, with the time each deferred one may be tried again.
+
+	A sender's daily cap is the smallest cap of the campaigns using it this round; days and hours
+	are UTC. `usage` is updated in place.
+	"""
+	allowed: list[str] = []
+	deferred: dict[str, datetime] = {}
+	next_hour = (now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)).astimezone(UTC)
+	next_day = datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(0), tzinfo=UTC)
+	for name, sender, campaign in rows:
+		caps = caps_by_campaign.get(campaign, Caps())
+		sent_hour = usage.campaign_this_hour.get(campaign, 0)
+		sent_day = usage.sender_today.get(sender, 0)
+		if caps.per_sender_per_day and sent_day >= caps.per_sender_per_day:
+			deferred[name] = next_day
+			continue
+		if caps.per_campaign_per_hour and sent_hour >= caps.per_campaign_per_hour:
+			deferred[name] = next_hour
+			continue
+		usage.campaign_this_hour[campaign] = sent_hour + 1
+		usage.sender_today[sender] = sent_day + 1
+		allowed.append(name)
+	return allowed, deferred
+
+
+FREQUENCY_GAP_DAYS = {"Weekly": 7, "Monthly": 30}
+
+
+def frequency_hold(frequency: str, last_sent_at: datetime | None, now: datetime) -> datetime | None:
+	"""When a person who asked for fewer emails may get the next one (None = now is fine)."""
+	gap = FREQUENCY_GAP_DAYS.get(frequency or "")
+	if not gap or not last_sent_at:
+		return None
+	allowed_at = last_sent_at + timedelta(days=gap)
+	return allowed_at if allowed_at > now else None
+
+
+# Forecast ------------------------------------------------------------------------------------
+
+
+def email_path(steps: list[Step]) -> list[tuple[int, timedelta]]:
+	"""Email steps on the path of someone who never engages (every branch false), each with the
+	wait since the previous email."""
+	by_idx = {s.idx: s for s in steps}
+	out: list[tuple[int, timedelta]] = []
+	gap = timedelta()
+	position = min(by_idx) if by_idx else 1
+	seen: set[int] = set()
+	while position in by_idx and position not in seen:
+		seen.add(position)
+		step = by_idx[position]
+		if step.is_email:
+			out.append((step.idx, gap))
+			gap = timedelta()
+		elif step.step_type == StepType.WAIT:
+			gap += timedelta(hours=step.wait_amount * (24 if step.wait_unit == "Days" else 1))
+		elif step.step_type == StepType.BRANCH:
+			position = step.no_step or position + 1
+			continue
+		position += 1
+	return out
+
+
+def forecast(
+	start: datetime,
+	timezones: Mapping[str | None, int],
+	steps: list[Step],
+	window: SendWindow,
+	caps: Caps,
+	days: int = 30,
+) -> list[tuple[date, int]]:
+	"""Emails sent per day (UTC dates) over `days`, for `timezones` (tz -> people), under the
+	send window and the caps, on the never-engaging path. Simulated hour by hour."""
+	path = email_path(steps)
+	if not path:
+		return []
+	# buckets: (tz, email_no) -> list of [due, count]
+	pending: dict[tuple[str | None, int], list[list]] = defaultdict(list)
+	for tz, count in timezones.items():
+		if count:
+			pending[(tz, 0)].append([start, count])
+	per_day: dict[date, int] = defaultdict(int)
+	hour = start.replace(minute=0, second=0, microsecond=0)
+	end = start + timedelta(days=days)
+	sent_today = 0
+	day = hour.date()
+	while hour < end and pending:
+		if hour.date() != day:
+			day, sent_today = hour.date(), 0
+		slot = hour if hour >= start else start
+		hour_budget = caps.per_campaign_per_hour or 10**12
+		for (tz, email_no), due_list in sorted(pending.items(), key=lambda kv: (kv[0][1], str(kv[0][0]))):
+			if not in_window(window, tz, slot):
+				continue
+			for entry in due_list:
+				if entry[0] > slot + timedelta(hours=1) - timedelta(microseconds=1) or not entry[1]:
+					continue
+				day_budget = (caps.per_sender_per_day - sent_today) if caps.per_sender_per_day else 10**12
+				n = min(entry[1], hour_budget, day_budget)
+				if n <= 0:
+					continue
+				entry[1] -= n
+				hour_budget -= n
+				sent_today += n
+				per_day[slot.astimezone(UTC).date()] += n
+				if email_no + 1 < len(path):
+					pending[(tz, email_no + 1)].append([slot + path[email_no + 1][1], n])
+		for key in [k for k, v in pending.items() if not any(e[1] for e in v)]:
+			del pending[key]
+		for key, v in pending.items():
+			pending[key] = [e for e in v if e[1]]
+		hour += timedelta(hours=1)
+	return sorted(per_day.items())
+
+
+# Recovery after a crash ----------------------------------------------------------------------
+
+
+def resolve_dead_claim(pending_in_send_order: list[str]) -> tuple[list[str], list[str]]:
+	"""Split the still-'Sending' messages of a dead worker's claim into (unknown, release).
+
+	A worker sends its claim strictly in order and durably records each outcome before starting
+	the next message, so only the first unrecorded message can have reached the SMTP server:
+	it is Unknown (shown to an operator, never re-sent automatically); the rest were never
+	attempted and go back to the queue.
+	"""
+	if not pending_in_send_order:
+		return [], []
+	return pending_in_send_order[:1], pending_in_send_order[1:]
