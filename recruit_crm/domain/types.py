@@ -66,3 +66,71 @@ class ApplicationStatus(str, Enum):
 	HOLD = "Hold"
 	ACCEPTED = "Accepted"
 	REJECTED = "Rejected"
+
+
+class TouchpointType(str, Enum):
+	"""Every kind of interaction recorded on a candidate's timeline."""
+
+	EMAIL_SENT = "Email Sent"
+	EMAIL_DELIVERED = "Email Delivered"
+	EMAIL_OPENED = "Email Opened"
+	EMAIL_CLICKED = "Email Clicked"
+	EMAIL_REPLIED = "Email Replied"
+	EMAIL_BOUNCED = "Email Bounced"
+	UNSUBSCRIBED = "Unsubscribed"
+	CALL = "Call"
+	MEETING = "Meeting"
+	MESSAGE = "Message"
+	EVENT_ATTENDED = "Event Attended"
+	PORTAL_VISIT = "Portal Visit"
+	FORM_SUBMITTED = "Form Submitted"
+	CONTENT_VIEWED = "Content Viewed"
+	APPLIED = "Applied"
+	INTERVIEWED = "Interviewed"
+	OFFER_MADE = "Offer Made"
+	OFFER_ACCEPTED = "Offer Accepted"
+	OFFER_DECLINED = "Offer Declined"
+	HIRED = "Hired"
+	NOTE = "Note"
+
+
+class TouchpointChannel(str, Enum):
+	EMAIL = "Email"
+	PHONE = "Phone"
+	MEETING = "Meeting"
+	PORTAL = "Portal"
+	MESSAGING = "Messaging"
+	EVENT = "Event"
+	HRMS = "HRMS"
+	OTHER = "Other"
+
+
+class TouchpointDirection(str, Enum):
+	INBOUND = "Inbound"
+	OUTBOUND = "Outbound"
+	INTERNAL = "Internal"
+
+
+class ReadinessStage(str, Enum):
+	"""How ready a person is to be approached for a role, derived from engagement."""
+
+	COLD = "Cold"
+	WARM = "Warm"
+	HOT = "Hot"
+	READY = "Ready"
+
+
+class ConsentPurpose(str, Enum):
+	TALENT_POOL = "Talent Pool"
+	MARKETING_EMAIL = "Marketing Email"
+
+
+class ConsentMethod(str, Enum):
+	"""How consent was given or withdrawn."""
+
+	WEB_FORM = "Web Form"
+	IMPORT = "Import"
+	RECRUITER = "Recruiter"
+	EMAIL_REPLY = "Email Reply"
+	UNSUBSCRIBE_LINK = "Unsubscribe Link"
+	EXPIRY = "Expiry"

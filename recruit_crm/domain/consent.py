@@ -1,0 +1,110 @@
+"""Consent and retention rules: what the ledger allows, and when a person's data must go."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from recruit_crm.domain.types import ConsentPurpose
+
+
+@dataclass(frozen=True)
+class ConsentEntry:
+	purpose: str
+	given_at: datetime
+	expires_on: date | None = None
+	withdrawn_at: datetime | None = None
+
+
+def is_valid(entry: ConsentEntry, today: date) -> bool:
+	"""Given, not withdrawn, and not past its expiry date."""
+	return entry.withdrawn_at is None and (entry.expires_on is None or entry.expires_on >= today)
+
+
+@dataclass(frozen=True)
+class ConsentFlags:
+	has_pool_consent: bool
+	has_marketing_consent: bool
+	consent_expires_on: date | None
+
+
+def flags_from_ledger(entries: list[ConsentEntry], today: date) -> ConsentFlags:
+	"""The candidate flags the ledger implies: which purposes hold today and when the first one lapses."""
+	valid = [e for e in entries if is_valid(e, today)]
+	purposes = {e.purpose for e in valid}
+	expiries = [e.expires_on for e in valid if e.expires_on is not None]
+	return ConsentFlags(
+		has_pool_consent=ConsentPurpose.TALENT_POOL.value in purposes,
+		has_marketing_consent=ConsentPurpose.MARKETING_EMAIL.value in purposes,
+		consent_expires_on=min(expiries) if expiries else None,
+	)
+
+
+def add_months(day: date, months: int) -> date:
+	"""The same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+	month_index = day.month - 1 + months
+	year, month = day.year + month_index // 12, month_index % 12 + 1
+	for candidate_day in (day.day, 30, 29, 28):
+		try:
+			return date(year, month, min(day.day, candidate_day))
+		except ValueError:
+			continue
+	raise ValueError(day)
+
+
+def is_sendable(
+	*,
+	do_not_contact: bool,
+	is_unsubscribed: bool,
+	has_bounced: bool,
+	has_marketing_consent: bool,
+	is_anonymized: bool,
+) -> bool:
+	"""May we send this person marketing email? (Same rule as the SQL filter other features use.)"""
+	return bool(
+		not do_not_contact
+		and not is_unsubscribed
+		and not has_bounced
+		and has_marketing_consent
+		and not is_anonymized
+	)
+
+
+@dataclass(frozen=True)
+class RetentionFacts:
+	has_valid_pool_consent: bool
+	has_open_application: bool
+	is_hired: bool
+	is_anonymized: bool
+	last_decision_at: datetime | None  # latest closed application, else last activity, else creation
+
+
+def retention_due_on(facts: RetentionFacts, retention_months: int) -> tuple[date | None, str]:
+	"""When this person's data falls due for anonymisation (None: not while things stay as they are), and why."""
+	if facts.is_anonymized:
+		return None, "already anonymised"
+	if facts.is_hired:
+		return None, "hired: employee records are kept under HR rules"
+	if facts.has_open_application:
+		return None, "has an open application"
+	if facts.has_valid_pool_consent:
+		return None, "has valid talent-pool consent"
+	if facts.last_decision_at is None:
+		return None, "no decision recorded"
+	due = add_months(facts.last_decision_at.date(), retention_months)
+	return due, f"no valid consent and no open application; last decision on {facts.last_decision_at.date()}"
+
+
+# SMTP replies that mean the address itself is refused (a hard bounce), as opposed to a server,
+# network or configuration problem that says nothing about the person.
+_HARD_BOUNCE = re.compile(
+	r"SMTPRecipientsRefused|\b55[0-4]\b|\b5\.1\.[0-9]\b|user unknown|no such user|mailbox unavailable|"
+	r"does not exist|address rejected",
+	re.IGNORECASE,
+)
+
+
+def is_hard_bounce(error: str | None) -> bool:
+	"""Whether a delivery error says the recipient address is refused."""
+	return bool(error and _HARD_BOUNCE.search(error))
