@@ -38,6 +38,71 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"label": "CRM Summary",
 				"insert_after": "rc_crm_column",
 			},
+			{
+				"fieldname": "rc_attribution_section",
+				"fieldtype": "Section Break",
+				"label": "Attribution",
+				"insert_after": "applicant_rating",
+				"collapsible": 1,
+			},
+			{
+				"fieldname": "rc_utm_source",
+				"fieldtype": "Data",
+				"label": "Channel (utm_source)",
+				"insert_after": "rc_attribution_section",
+				"read_only": 1,
+				"search_index": 1,
+			},
+			{
+				"fieldname": "rc_utm_medium",
+				"fieldtype": "Data",
+				"label": "Medium (utm_medium)",
+				"insert_after": "rc_utm_source",
+				"read_only": 1,
+			},
+			{
+				"fieldname": "rc_utm_campaign",
+				"fieldtype": "Data",
+				"label": "Campaign (utm_campaign)",
+				"insert_after": "rc_utm_medium",
+				"read_only": 1,
+			},
+		],
+		"Job Opening": [
+			{
+				"fieldname": "rc_is_remote",
+				"fieldtype": "Check",
+				"label": "Remote",
+				"insert_after": "location",
+				"description": "Shown as remote on the career site and in the job's structured data.",
+			},
+			{
+				"fieldname": "rc_min_experience_years",
+				"fieldtype": "Float",
+				"label": "Minimum Experience (Years)",
+				"insert_after": "employment_type",
+				"non_negative": 1,
+				"description": "Used to rank candidates in Find Candidates; leave empty for no minimum.",
+			},
+			{
+				"fieldname": "rc_max_experience_years",
+				"fieldtype": "Float",
+				"label": "Maximum Experience (Years)",
+				"insert_after": "rc_min_experience_years",
+				"non_negative": 1,
+			},
+		],
+		# HRMS v15 records a departure (status Left, relieving date, exit interview) but has no
+		# rehire flag; Alumni pools need one.
+		"Employee": [
+			{
+				"fieldname": "rc_is_eligible_for_rehire",
+				"fieldtype": "Check",
+				"label": "Eligible for Rehire",
+				"insert_after": "reason_for_leaving",
+				"default": "1",
+				"description": "Former employees who are eligible join the Alumni talent pool when they leave.",
+			},
 		],
 	}
 
