@@ -8,6 +8,7 @@ from recruit_crm.domain.tokens import InvalidToken, sign, verify
 
 PREFERENCES = "preferences"
 CONFIRM_COMMUNITY = "confirm-community"
+UNSUBSCRIBE = "unsubscribe"
 
 
 def _key() -> bytes:
@@ -32,3 +33,13 @@ def read_token(token: str | None, purpose: str) -> dict | None:
 
 def preferences_url(candidate: str, ttl_days: float = 30) -> str:
 	return frappe.utils.get_url(f"/careers/preferences?t={make_token(candidate, PREFERENCES, ttl_days)}")
+
+
+def unsubscribe_url(candidate: str) -> str:
+	"""RFC 8058 one-click target (POST) and plain link for emails."""
+	token = make_token(candidate, UNSUBSCRIBE, ttl_days=365)
+	return frappe.utils.get_url(f"/api/method/recruit_crm.api.portal.unsubscribe?t={token}")
+
+
+def unsubscribe_page_url(candidate: str) -> str:
+	return frappe.utils.get_url(f"/careers/unsubscribe?t={make_token(candidate, UNSUBSCRIBE, ttl_days=365)}")

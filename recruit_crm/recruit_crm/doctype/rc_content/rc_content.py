@@ -30,6 +30,7 @@ class RCContent(Document):
 		route: DF.Data | None
 		summary: DF.SmallText | None
 		title: DF.Data
+		view_count: DF.Int
 		video_url: DF.Data | None
 	# end: auto-generated types
 

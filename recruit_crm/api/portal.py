@@ -1,0 +1,138 @@
+"""Guest and candidate-facing endpoints. Every one is rate-limited, validates its input,
+answers the same for known and unknown people, and never reveals who is a candidate."""
+
+import frappe
+from frappe import _
+from frappe.rate_limiter import rate_limit
+
+from recruit_crm.services import portal
+
+
+def _form(**values) -> dict:
+	return {k: v for k, v in values.items() if v is not None}
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=5, seconds=600)
+def apply(
+	job_opening: str,
+	applicant_name: str,
+	email: str,
+	phone: str | None = None,
+	cover_letter: str | None = None,
+	consent_talent_pool: str | None = None,
+	website: str | None = None,
+	utm_source: str | None = None,
+	utm_medium: str | None = None,
+	utm_campaign: str | None = None,
+	utm_content: str | None = None,
+	utm_term: str | None = None,
+	ref: str | None = None,
+) -> dict:
+	"""Apply to an open position with a resume (multipart field `resume`)."""
+	form = _form(**locals())
+	return portal.apply(form, frappe.request.files.get("resume") if frappe.request else None)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=30, seconds=60)
+def track_visit(
+	utm_source: str | None = None,
+	utm_medium: str | None = None,
+	utm_campaign: str | None = None,
+	utm_content: str | None = None,
+	utm_term: str | None = None,
+	ref: str | None = None,
+	landing: str | None = None,
+) -> None:
+	"""Credit a visit from a tracked share link to its channel and sharer (no personal data)."""
+	portal.track_visit(_form(**locals()))
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=5, seconds=600)
+def join_community(
+	full_name: str,
+	email: str,
+	consent: str | None = None,
+	interests: str | None = None,
+	skills: str | None = None,
+	preferred_locations: str | None = None,
+	website: str | None = None,
+	utm_source: str | None = None,
+	utm_medium: str | None = None,
+	utm_campaign: str | None = None,
+	ref: str | None = None,
+) -> dict:
+	"""Sign up for the talent community; a double opt-in email follows."""
+	form = _form(**locals())
+	return portal.join_community(form, frappe.request.files.get("resume") if frappe.request else None)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=20, seconds=600)
+def confirm_community(t: str) -> dict:
+	"""Confirm a talent-community sign-up from the emailed link."""
+	if not portal.confirm_community(t):
+		frappe.throw(_("This link is invalid or has expired."), portal.PortalInputError)
+	return {"message": _("Welcome to our talent community!")}
+
+
+def _candidate_or_throw(t: str | None) -> str:
+	candidate = portal.candidate_from_request(t)
+	if not candidate:
+		frappe.throw(_("This link is invalid or has expired."), portal.PortalInputError)
+	return candidate
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=20, seconds=600)
+def update_preferences(
+	t: str | None = None,
+	full_name: str | None = None,
+	phone: str | None = None,
+	current_title: str | None = None,
+	location: str | None = None,
+	interests: str | None = None,
+	preferred_locations: str | None = None,
+	email_frequency: str | None = None,
+	pause_weeks: str | None = None,
+) -> dict:
+	"""Save the preference centre (signed link, or the logged-in website user)."""
+	form = _form(**{k: v for k, v in locals().items() if k != "t"})
+	return portal.update_preferences(_candidate_or_throw(t), form)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=20, seconds=600)
+def unsubscribe(t: str | None = None) -> dict:
+	"""Unsubscribe from every email. Also the RFC 8058 one-click target (List-Unsubscribe-Post)."""
+	candidate = portal.candidate_from_unsubscribe_token(t) if t else _candidate_or_throw(None)
+	if not candidate:
+		frappe.throw(_("This link is invalid or has expired."), portal.PortalInputError)
+	return portal.unsubscribe_everything(candidate, method="Email Link" if t else "Preference Centre")
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=5, seconds=600)
+def download_my_data(t: str | None = None) -> None:
+	"""Download everything we hold about the candidate as a JSON file."""
+	data = portal.export_my_data(_candidate_or_throw(t))
+	frappe.response["type"] = "download"
+	frappe.response["filename"] = "my-data.json"
+	frappe.response["filecontent"] = frappe.as_json(data)
+	frappe.response["content_type"] = "application/json"
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=3, seconds=3600)
+def request_erasure(t: str | None = None) -> dict:
+	"""Ask for all personal data to be erased; contact stops at once."""
+	return portal.request_erasure(_candidate_or_throw(t))
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=30, seconds=60)
+def content_viewed(content: str, t: str | None = None) -> None:
+	"""Count a view of a published story or video; a candidate's own link records a touchpoint."""
+	portal.content_viewed(content, t)
