@@ -32,12 +32,14 @@ RECRUITER_PERMISSIONS: dict[str, dict[str, int]] = {
 def after_install() -> None:
 	create_recruit_crm_custom_fields()
 	setup_recruiter_role()
+	_setup_nurture()
 	link_unlinked_applicants()
 
 
 def after_migrate() -> None:
 	create_recruit_crm_custom_fields()
 	setup_recruiter_role()
+	_setup_nurture()
 
 
 def setup_recruiter_role() -> None:
@@ -88,3 +90,9 @@ def _ensure_test_outgoing_email_account() -> None:
 			"awaiting_password": 0,
 		}
 	).insert(ignore_permissions=True)
+
+
+def _setup_nurture() -> None:
+	from recruit_crm.setup.nurture import setup_template_authors
+
+	setup_template_authors()

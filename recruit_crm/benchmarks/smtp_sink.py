@@ -1,0 +1,59 @@
+"""A real SMTP server on loopback that counts what it receives, by Message-ID.
+
+Used by the delivery benchmark, the crash test and the integration tests. It speaks real SMTP
+(aiosmtpd), so the sender's whole path runs: connection, EHLO, MAIL, RCPT, DATA.
+"""
+
+import re
+import threading
+from collections import Counter
+
+_MESSAGE_ID = re.compile(rb"^Message-ID:\s*<([^>]+)>", re.IGNORECASE | re.MULTILINE)
+
+
+class CountingHandler:
+	def __init__(self, keep: bool = False):
+		self.lock = threading.Lock()
+		self.ids: Counter = Counter()
+		self.messages = 0
+		self.keep = keep
+		self.kept: list[bytes] = []
+		self.refuse: set[str] = set()
+
+	async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+		if address.lower() in self.refuse:
+			return "550 5.1.1 No such user here"
+		envelope.rcpt_tos.append(address)
+		return "250 OK"
+
+	async def handle_DATA(self, server, session, envelope):
+		content = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
+		header_end = content.find(b"\r\n\r\n")
+		match = _MESSAGE_ID.search(content[: header_end if header_end > 0 else 8192])
+		with self.lock:
+			self.messages += 1
+			self.ids[match.group(1).decode() if match else None] += 1
+			if self.keep:
+				self.kept.append(content)
+		return "250 Message accepted for delivery"
+
+	def duplicates(self) -> dict:
+		with self.lock:
+			return {k: v for k, v in self.ids.items() if v > 1}
+
+
+class SmtpSink:
+	"""`with SmtpSink(port) as sink: ...` runs the server in a thread for the block."""
+
+	def __init__(self, port: int, keep: bool = False, host: str = "127.0.0.1"):
+		from aiosmtpd.controller import Controller
+
+		self.handler = CountingHandler(keep=keep)
+		self.controller = Controller(self.handler, hostname=host, port=port, data_size_limit=None)
+
+	def __enter__(self):
+		self.controller.start()
+		return self.handler
+
+	def __exit__(self, *exc):
+		self.controller.stop()

@@ -1,0 +1,36 @@
+"""Scheduler entry points for nurture campaigns: thin, each calls services."""
+
+import frappe
+
+from recruit_crm.services import nurture
+
+SEND_JOB = "recruit_crm_nurture_send"
+
+
+def run_every_minute() -> None:
+	"""Move due sequences (set-based), then make sure sending workers are running."""
+	nurture.run_tick()
+	frappe.db.commit()  # nosemgrep: the queued ledger rows must be visible to the senders
+	start_senders()
+
+
+def start_senders() -> None:
+	"""One RQ job per configured sender (`recruit_crm_nurture_workers`, default 1); each runs
+	until nothing is due or four minutes pass. Job ids keep one instance per slot."""
+	if not frappe.db.sql("select 1 from `tabRC Nurture Message` where status = 'Queued' limit 1"):
+		return
+	for slot in range(int(frappe.conf.get("recruit_crm_nurture_workers") or 1)):
+		frappe.enqueue(
+			"recruit_crm.services.nurture_delivery.send_due",
+			queue="long",
+			job_id=f"{SEND_JOB}_{slot}",
+			deduplicate=True,
+			max_seconds=240,
+			timeout=600,
+		)
+
+
+def sync_audiences() -> None:
+	"""New pool members and rule matches join auto-enrolling campaigns; out-of-office pauses end."""
+	nurture.sync_audiences()
+	nurture.resume_auto_paused()
