@@ -56,3 +56,35 @@ has_permission = {
 }
 
 global_search_doctypes = {"Default": [{"doctype": "RC Candidate", "index": 1}]}
+
+# Touchpoints are captured from platform documents; consent and scoring follow candidate and
+# settings changes. Merged into the maps above so every event keeps its other handlers.
+_CAPTURE = "recruit_crm.services.capture.capture_document"
+_TOUCHPOINT_EVENTS = (
+	("Communication", "on_update", _CAPTURE),
+	("Job Applicant", "after_insert", _CAPTURE),
+	("Interview", "on_submit", _CAPTURE),
+	("Interview Feedback", "on_submit", _CAPTURE),
+	("Job Offer", "on_change", _CAPTURE),
+	("Employee", "after_insert", _CAPTURE),
+	("RC Candidate", "on_update", "recruit_crm.services.consent.on_candidate_update"),
+	("RC Settings", "on_update", "recruit_crm.services.scoring.on_settings_update"),
+)
+for _doctype, _event, _handler in _TOUCHPOINT_EVENTS:
+	_handlers = doc_events.setdefault(_doctype, {}).get(_event) or []
+	doc_events[_doctype][_event] = [*([_handlers] if isinstance(_handlers, str) else _handlers), _handler]
+
+_js = doctype_js.get("RC Candidate") or []
+doctype_js["RC Candidate"] = [*([_js] if isinstance(_js, str) else _js), "public/js/candidate_engagement.js"]
+
+for _frequency, _job in (
+	("cron", ("*/5 * * * *", "recruit_crm.services.capture.run_email_delivery_sync")),
+	("hourly_long", "recruit_crm.services.capture.run_capture_sweep"),
+	("daily_long", "recruit_crm.services.scoring.run_recompute_all"),
+	("daily_long", "recruit_crm.services.privacy.run_retention_daily"),
+	("daily", "recruit_crm.services.privacy.run_consent_renewal_requests"),
+):
+	if _frequency == "cron":
+		scheduler_events.setdefault("cron", {}).setdefault(_job[0], []).append(_job[1])
+	else:
+		scheduler_events.setdefault(_frequency, []).append(_job)

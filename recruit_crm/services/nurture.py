@@ -417,10 +417,34 @@ def run_tick(now: datetime | None = None) -> dict:
 	"""One scheduler pass: suppress, move due enrolments, queue due email steps (all set-based)."""
 	now = now or now_datetime()
 	suppressed = suppress_unsendable(now)
+	sync_engagement(now)
 	goals = exit_goals_met(now)
 	moved = advance_due(now)
 	queued = queue_due_steps(now)
 	return {"suppressed": suppressed, "goals": goals, "moved": moved, "queued": queued}
+
+
+ENGAGEMENT_WATERMARK = "recruit_crm_nurture_engagement_watermark"
+
+
+def sync_engagement(now: datetime) -> None:
+	"""Copy opens and clicks of campaign email (recorded as touchpoints by the tracking endpoints)
+	onto the ledger, set-based from a watermark, for branching and per-variant results."""
+	since = frappe.db.get_default(ENGAGEMENT_WATERMARK)
+	since = get_datetime(since) - timedelta(minutes=5) if since else datetime(1970, 1, 1)
+	frappe.db.sql(
+		f"""update `tab{MESSAGE}` m join (
+			select reference_name,
+				min(if(touchpoint_type = 'Email Opened', occurred_at, null)) as opened,
+				min(if(touchpoint_type = 'Email Clicked', occurred_at, null)) as clicked
+			from `tabRC Touchpoint`
+			where modified >= %(since)s and reference_doctype = %(doctype)s
+				and touchpoint_type in ('Email Opened', 'Email Clicked')
+			group by reference_name) t on t.reference_name = m.name
+		set m.opened_at = coalesce(m.opened_at, t.opened, t.clicked), m.clicked_at = coalesce(m.clicked_at, t.clicked)""",
+		{"since": since, "doctype": MESSAGE},
+	)
+	frappe.db.set_default(ENGAGEMENT_WATERMARK, str(now))
 
 
 def exit_goals_met(now: datetime) -> int:
@@ -813,38 +837,6 @@ def resume_auto_paused(now: datetime | None = None) -> int:
 	if names:
 		resume_enrollments(names)
 	return len(names)
-
-
-def on_engagement(message: str, kind: str, now: datetime | None = None) -> bool:
-	"""An open or a click on a campaign email (first one counts). Returns whether it was new."""
-	now = now or now_datetime()
-	column = {"open": "opened_at", "click": "clicked_at"}[kind]
-	extra = ", opened_at = ifnull(opened_at, %(now)s)" if kind == "click" else ""
-	frappe.db.sql(
-		f"update `tab{MESSAGE}` set {column} = %(now)s{extra} where name = %(name)s and {column} is null and status = 'Sent'",
-		{"now": now, "name": message},
-	)
-	if not frappe.db.sql("select row_count()")[0][0]:
-		return False
-	row = frappe.db.get_value(
-		MESSAGE,
-		message,
-		["name", "enrollment", "candidate", "nurture_campaign", "communication"],
-		as_dict=True,
-	)
-	items = []
-	comm = row.communication or row.name
-	if kind == "open":
-		frappe.db.sql(
-			"""update `tabCommunication` set read_by_recipient = 1, read_by_recipient_on = %(now)s,
-				delivery_status = 'Read' where name = %(name)s""",
-			{"now": now, "name": comm},
-		)
-		items.append((row, "Email Opened", now, f"Communication:{comm}:{row.candidate}:opened"))
-	else:
-		items.append((row, "Email Clicked", now, f"nurture:{row.name}:clicked"))
-	_record_touchpoints(items)
-	return True
 
 
 def _record_touchpoints(items: list[tuple[dict, str, datetime, str]]) -> None:

@@ -27,7 +27,6 @@ Communication semantics (rows, Message-IDs, threading, timeline) at a fraction o
 import base64
 import contextlib
 import hashlib
-import hmac
 import os
 import random
 import re
@@ -38,7 +37,6 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from email.header import Header
 from email.utils import formataddr, formatdate
-from urllib.parse import quote
 
 import frappe
 from frappe.utils import get_url, now_datetime
@@ -51,7 +49,6 @@ BATCH = 200
 LEASE = timedelta(minutes=10)
 RECORD_EVERY = 100
 CLAIM_LOCK = "rc_nurture_claim"
-TRACK_PURPOSE = "nurture-track"
 MAX_TRANSIENT_ATTEMPTS = 3
 
 
@@ -295,7 +292,6 @@ def _cap_usage(rows: list[dict], now: datetime) -> rules.CapUsage:
 
 # --- rendering --------------------------------------------------------------------------------
 
-_HREF = re.compile(r'href="(https?://[^"]+)"', re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t]*\n[ \t\n]*")
 
@@ -312,9 +308,6 @@ class Renderer:
 		self.people: dict[str, dict] = {}
 		self.site_url = get_url()
 		self.domain = frappe.local.site
-		from recruit_crm.services.portal_tokens import _key
-
-		self.key = _key()
 
 	def load_people(self, candidates: list[str]) -> None:
 		missing = [c for c in candidates if c not in self.people]
@@ -371,14 +364,6 @@ class Renderer:
 			)
 		return self.layouts[campaign.name]
 
-	def token(self, message: str) -> str:
-		from recruit_crm.domain.tokens import sign
-
-		return sign(self.key, message, TRACK_PURPOSE, int(time.time()) + 400 * 86400)
-
-	def link_sig(self, message: str, url: str) -> str:
-		return hmac.new(self.key, f"{message}|{url}".encode(), hashlib.sha256).hexdigest()[:20]
-
 	def render(self, row: dict) -> tuple[str, str, str | None]:
 		"""(subject, html, email template) for one ledger row; candidate values are escaped."""
 		from markupsafe import escape
@@ -391,17 +376,14 @@ class Renderer:
 		subject = subject_t.render(candidate=person, doc=person, campaign=campaign_ctx, **extra)
 		subject = " ".join(subject.split())[:250]  # no header injection, no runaway subjects
 		body = body_t.render(candidate=safe_person, doc=safe_person, campaign=campaign_ctx, **extra)
-		token = self.token(row["name"])
-		click = f"{self.site_url}/api/method/recruit_crm.api.portal.nurture_click?t={token}"
-		name = row["name"]
-		body = _HREF.sub(
-			lambda m: (
-				f'href="{click}&amp;u={quote(_unescape_amp(m.group(1)), safe="")}&amp;s={self.link_sig(name, _unescape_amp(m.group(1)))}"'
-			),
-			body,
-		)
+		# Opens and clicks go through the tracking endpoints, keyed to this ledger row.
+		from recruit_crm.services import tracking
 		from recruit_crm.services.portal_tokens import UNSUBSCRIBE, make_token
 
+		body = tracking.track_email_html(
+			body, row["candidate"], reference_doctype=MESSAGE, reference_name=row["name"],
+			nurture_campaign=campaign.name,
+		)  # fmt: skip
 		unsubscribe = (
 			f"{self.site_url}/careers/unsubscribe?t={make_token(row['candidate'], UNSUBSCRIBE, ttl_days=365)}"
 		)
@@ -409,10 +391,6 @@ class Renderer:
 			self._layout(campaign)
 			.replace("<!--rc:body-->", body)
 			.replace("<!--rc:unsubscribe-->", unsubscribe)
-			.replace(
-				"<!--rc:pixel-->",
-				f'<img src="{self.site_url}/api/method/recruit_crm.api.portal.nurture_open?t={token}" width="1" height="1" alt="" style="display:block;border:0">',
-			)
 		)
 		return subject, html, template_name
 
@@ -423,10 +401,6 @@ class Renderer:
 
 	def message_id(self, message: str) -> str:
 		return f"rcn.{message}@{self.domain}"
-
-
-def _unescape_amp(url: str) -> str:
-	return url.replace("&amp;", "&")
 
 
 def _default_template(step) -> tuple[str, str]:
