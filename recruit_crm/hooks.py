@@ -88,3 +88,25 @@ for _frequency, _job in (
 		scheduler_events.setdefault("cron", {}).setdefault(_job[0], []).append(_job[1])
 	else:
 		scheduler_events.setdefault(_frequency, []).append(_job)
+
+# Nurture campaigns: a minute tick moves sequences and starts senders; replies stop sequences.
+scheduler_events.setdefault("cron", {}).setdefault("* * * * *", []).append(
+	"recruit_crm.tasks_nurture.run_every_minute"
+)
+scheduler_events.setdefault("cron", {}).setdefault("*/5 * * * *", []).append(
+	"recruit_crm.tasks_nurture.sync_audiences"
+)
+_handlers = doc_events.setdefault("Communication", {}).get("after_insert") or []
+doc_events["Communication"]["after_insert"] = [
+	*([_handlers] if isinstance(_handlers, str) else _handlers),
+	"recruit_crm.integrations.nurture.communication_after_insert",
+]
+globals().setdefault("recruit_crm_before_candidate_merge", []).append(
+	"recruit_crm.services.nurture.repoint_candidate"
+)
+_list_js_map = globals().setdefault("doctype_list_js", {})
+_list_js = _list_js_map.get("RC Candidate") or []
+_list_js_map["RC Candidate"] = [
+	*([_list_js] if isinstance(_list_js, str) else _list_js),
+	"public/js/nurture_enrol.js",
+]
