@@ -136,3 +136,71 @@ def request_erasure(t: str | None = None) -> dict:
 def content_viewed(content: str, t: str | None = None) -> None:
 	"""Count a view of a published story or video; a candidate's own link records a touchpoint."""
 	portal.content_viewed(content, t)
+
+
+# ------------------------------------------------------------------ email tracking and consent renewal
+# Each answers identically for genuine, forged, expired and unknown tokens, and records after
+# the response is sent, so neither the answer nor its timing says whether someone exists.
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+@rate_limit(limit=120, seconds=60)
+def email_open(t: str | None = None) -> None:
+	"""1x1 tracking pixel: records an Email Opened touchpoint for a genuine token."""
+	from recruit_crm.services import tracking
+
+	tracking.handle_open(t)
+	frappe.response.update(frappe.utils.get_imaginary_pixel_response())
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+@rate_limit(limit=60, seconds=60)
+def email_click(t: str | None = None) -> None:
+	"""Tracked link: redirects only to the URL signed into the token (else the home page)."""
+	from recruit_crm.services import tracking
+
+	frappe.local.response["type"] = "redirect"
+	frappe.local.response["location"] = tracking.handle_click(t)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=60, seconds=60)
+def portal_event(
+	event: str, t: str | None = None, path: str | None = None, job_opening: str | None = None
+) -> None:
+	"""The portal reports what a known visitor did (Portal Visit, Form Submitted, Content Viewed, Event Attended)."""
+	from recruit_crm.services import tracking
+
+	tracking.handle_portal_event(event, t, path, job_opening)
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
+@rate_limit(limit=10, seconds=600)
+def confirm_consent(t: str | None = None) -> None:
+	"""Consent renewal link: GET shows a confirm button (link scanners must not consent); POST records it."""
+	from recruit_crm.services import privacy
+
+	if frappe.request and frappe.request.method == "POST":
+		privacy.confirm_renewal(
+			t,
+			{
+				"ip_address": frappe.local.request_ip,
+				"user_agent": (frappe.get_request_header("User-Agent") or "")[:1000],
+			},
+		)
+		frappe.respond_as_web_page(
+			_("Thank you"),
+			_("If your link was still valid, your choice is recorded. You can change it at any time."),
+			http_status_code=200,
+			indicator_color="green",
+		)
+		return
+	action = frappe.utils.escape_html(f"/api/method/recruit_crm.api.portal.confirm_consent?t={t or ''}")
+	frappe.respond_as_web_page(
+		_("Keep in touch?"),
+		f"""<p>{_("Please confirm that we may keep your details and contact you about opportunities.")}</p>
+		<form method="post" action="{action}">
+			<button type="submit" class="btn btn-primary">{_("Yes, keep my details")}</button>
+		</form>""",
+		http_status_code=200,
+	)

@@ -284,6 +284,25 @@ def enqueue_recompute_all() -> None:
 	)
 
 
+def on_settings_update(doc, method=None) -> None:
+	"""Weights, half-life or thresholds changed: every score is recomputed in the background."""
+	before = doc.get_doc_before_save()
+	watched = (
+		"score_half_life_days",
+		"warm_threshold",
+		"hot_threshold",
+		"ready_threshold",
+		"signal_window_days",
+	)
+	weights = lambda d: sorted((r.touchpoint_type, flt(r.weight)) for r in d.get("touchpoint_weights") or [])  # noqa: E731
+	if (
+		before is None
+		or any(flt(doc.get(f)) != flt(before.get(f)) for f in watched)
+		or weights(doc) != weights(before)
+	):
+		enqueue_recompute_all()
+
+
 def explain(candidate: str, now: datetime | None = None) -> dict:
 	"""Why this candidate scores what they score today: per-type contributions and the stage reason."""
 	now = now or now_datetime()

@@ -27,13 +27,30 @@ class RCConsent(Document):
 		expires_on: DF.Date | None
 		given_at: DF.Datetime
 		ip_address: DF.Data | None
-		method: DF.Literal["Web Form", "Import", "Recruiter", "Email Reply", "Unsubscribe Link", "Expiry"]
+		method: DF.Literal[
+			"Web Form",
+			"Import",
+			"Recruiter",
+			"Email Reply",
+			"Unsubscribe Link",
+			"Email Link",
+			"Preference Centre",
+			"Expiry",
+		]
 		purpose: DF.Literal["Talent Pool", "Marketing Email"]
 		recorded_by: DF.Link | None
 		repermission_requested_at: DF.Datetime | None
 		user_agent: DF.SmallText | None
 		withdrawal_method: DF.Literal[
-			"", "Web Form", "Import", "Recruiter", "Email Reply", "Unsubscribe Link", "Expiry"
+			"",
+			"Web Form",
+			"Import",
+			"Recruiter",
+			"Email Reply",
+			"Unsubscribe Link",
+			"Email Link",
+			"Preference Centre",
+			"Expiry",
 		]
 		withdrawn_at: DF.Datetime | None
 	# end: auto-generated types

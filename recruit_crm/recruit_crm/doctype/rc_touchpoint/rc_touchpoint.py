@@ -20,7 +20,9 @@ class RCTouchpoint(Document):
 		from frappe.types import DF
 
 		candidate: DF.Link
-		channel: DF.Literal["", "Email", "Phone", "Meeting", "Portal", "Messaging", "Event", "HRMS", "Other"]
+		channel: DF.Literal[
+			"", "Email", "Phone", "Meeting", "Portal", "Web", "Messaging", "Event", "HRMS", "Other"
+		]
 		dedupe_key: DF.Data | None
 		details: DF.SmallText | None
 		direction: DF.Literal["", "Inbound", "Outbound", "Internal"]

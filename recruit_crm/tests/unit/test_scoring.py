@@ -1,0 +1,151 @@
+"""Engagement score arithmetic and readiness rules (no frappe, no site)."""
+
+import math
+import unittest
+from datetime import datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recruit_crm.domain import scoring
+from recruit_crm.domain.scoring import Thresholds
+from recruit_crm.domain.types import ReadinessStage, TouchpointType
+
+NOW = datetime(2026, 11, 25, 12, 0, 0)
+ages = st.floats(min_value=0, max_value=3650 * 86400, allow_nan=False)
+half_lives = st.floats(min_value=0.5, max_value=720, allow_nan=False)
+weights = st.floats(min_value=-50, max_value=50, allow_nan=False)
+types = st.sampled_from([t.value for t in TouchpointType])
+
+
+class TestDecay(unittest.TestCase):
+	def test_a_touchpoint_is_worth_half_after_one_half_life(self):
+		self.assertAlmostEqual(scoring.contribution(8.0, NOW - timedelta(days=30), NOW, 30), 4.0)
+		self.assertAlmostEqual(scoring.contribution(8.0, NOW - timedelta(days=60), NOW, 30), 2.0)
+
+	def test_today_counts_in_full_and_future_events_do_not_grow(self):
+		self.assertEqual(scoring.contribution(5.0, NOW, NOW, 30), 5.0)
+		self.assertEqual(scoring.contribution(5.0, NOW + timedelta(days=3), NOW, 30), 5.0)
+
+	def test_zero_half_life_means_no_decay(self):
+		self.assertEqual(scoring.decay_factor(10 * 365 * 86400, 0), 1.0)
+
+	@given(ages, half_lives)
+	def test_decay_stays_between_zero_and_one(self, age, half_life):
+		factor = scoring.decay_factor(age, half_life)
+		self.assertGreaterEqual(factor, 0.0)
+		self.assertLessEqual(factor, 1.0)
+
+	@given(ages, ages, half_lives)
+	def test_older_touchpoints_never_count_more(self, a, b, half_life):
+		younger, older = sorted((a, b))
+		self.assertGreaterEqual(
+			scoring.decay_factor(younger, half_life), scoring.decay_factor(older, half_life)
+		)
+
+	@given(ages, ages, half_lives)
+	def test_decay_over_two_spans_is_the_product_of_each(self, a, b, half_life):
+		self.assertTrue(
+			math.isclose(
+				scoring.decay_factor(a + b, half_life),
+				scoring.decay_factor(a, half_life) * scoring.decay_factor(b, half_life),
+				rel_tol=1e-9,
+				abs_tol=1e-300,
+			)
+		)
+
+	@given(
+		st.lists(st.tuples(types, st.integers(min_value=0, max_value=400 * 86400)), max_size=40),
+		st.integers(min_value=1, max_value=400 * 86400),
+		half_lives,
+	)
+	@settings(max_examples=200)
+	def test_carrying_a_score_forward_equals_recomputing_it(self, events, later, half_life):
+		"""Incremental updates (decay the stored score, add the new rows) match a full recompute."""
+		w = scoring.DEFAULT_WEIGHTS
+		start = NOW - timedelta(days=800)
+		first = [(t, start + timedelta(seconds=s)) for t, s in events[: len(events) // 2]]
+		second = [(t, start + timedelta(seconds=s)) for t, s in events[len(events) // 2 :]]
+		t1 = start + timedelta(seconds=400 * 86400)
+		t2 = t1 + timedelta(seconds=later)
+		stored = scoring.score(first, w, t1, half_life)
+		incremental = scoring.carry_forward(
+			stored, t1, t2, half_life, scoring.score(second, w, t2, half_life)
+		)
+		full = scoring.score(first + second, w, t2, half_life)
+		self.assertTrue(math.isclose(incremental, full, rel_tol=1e-9, abs_tol=1e-9), (incremental, full))
+
+	@given(
+		st.lists(st.tuples(types, st.integers(min_value=0, max_value=800 * 86400)), max_size=30), half_lives
+	)
+	def test_breakdown_adds_up_to_the_score(self, events, half_life):
+		rows = [(t, NOW - timedelta(seconds=s)) for t, s in events]
+		lines = scoring.breakdown(rows, scoring.DEFAULT_WEIGHTS, NOW, half_life)
+		self.assertTrue(
+			math.isclose(
+				sum(line.contribution for line in lines),
+				scoring.score(rows, scoring.DEFAULT_WEIGHTS, NOW, half_life),
+				rel_tol=1e-9,
+				abs_tol=1e-9,
+			)
+		)
+		self.assertEqual(sum(line.count for line in lines), len(rows))
+
+	@given(weights, ages, half_lives)
+	def test_a_score_carried_forward_from_nothing_is_just_what_was_added(self, added, _age, half_life):
+		self.assertEqual(scoring.carry_forward(123.0, None, NOW, half_life, added), added)
+
+
+class TestWeights(unittest.TestCase):
+	def test_every_touchpoint_type_has_a_default_weight(self):
+		self.assertEqual(set(scoring.DEFAULT_WEIGHTS), {t.value for t in TouchpointType})
+
+	def test_admin_overrides_apply_and_unknown_types_are_ignored(self):
+		w = scoring.effective_weights({"Email Opened": 2.5, "Carrier Pigeon": 99})
+		self.assertEqual(w["Email Opened"], 2.5)
+		self.assertNotIn("Carrier Pigeon", w)
+		self.assertEqual(w["Applied"], scoring.DEFAULT_WEIGHTS["Applied"])
+
+
+class TestReadiness(unittest.TestCase):
+	t = Thresholds(warm=5, hot=20, ready=40)
+
+	def test_no_score_and_no_signal_is_cold(self):
+		self.assertEqual(scoring.readiness(0, (), self.t)[0], ReadinessStage.COLD.value)
+
+	def test_a_recent_careers_visit_alone_makes_someone_warm(self):
+		self.assertEqual(
+			scoring.readiness(1, {scoring.VISITED_CAREERS}, self.t)[0], ReadinessStage.WARM.value
+		)
+
+	def test_warm_score_plus_a_job_click_is_hot(self):
+		stage, reason = scoring.readiness(6, {scoring.CLICKED_JOB}, self.t)
+		self.assertEqual(stage, ReadinessStage.HOT.value)
+		self.assertIn("clicked a job", reason)
+
+	def test_hot_score_needs_a_reply_or_application_to_be_ready(self):
+		self.assertEqual(scoring.readiness(25, set(), self.t)[0], ReadinessStage.HOT.value)
+		self.assertEqual(scoring.readiness(25, {scoring.REPLIED}, self.t)[0], ReadinessStage.READY.value)
+
+	def test_a_very_high_score_is_ready_on_its_own(self):
+		self.assertEqual(scoring.readiness(40, set(), self.t)[0], ReadinessStage.READY.value)
+
+	@given(
+		st.floats(min_value=-100, max_value=1000, allow_nan=False),
+		st.sets(st.sampled_from(list(scoring.SIGNAL_LABELS))),
+	)
+	def test_more_score_never_lowers_the_stage(self, value, signals):
+		order = [s.value for s in ReadinessStage]
+		lower = order.index(scoring.readiness(value, signals, self.t)[0])
+		higher = order.index(scoring.readiness(value + 10, signals, self.t)[0])
+		self.assertGreaterEqual(higher, lower)
+
+	def test_signals_only_count_inside_the_window(self):
+		since = NOW - timedelta(days=30)
+		rows = [
+			("Email Replied", NOW - timedelta(days=40), False),
+			("Email Clicked", NOW - timedelta(days=1), False),
+			("Email Clicked", NOW - timedelta(days=2), True),
+			("Portal Visit", NOW, False),
+		]
+		self.assertEqual(scoring.signals_in(rows, since), {scoring.CLICKED_JOB, scoring.VISITED_CAREERS})
