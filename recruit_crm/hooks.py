@@ -110,3 +110,37 @@ _list_js_map["RC Candidate"] = [
 	*([_list_js] if isinstance(_list_js, str) else _list_js),
 	"public/js/nurture_enrol.js",
 ]
+
+# Talent pools: kept current as candidates, applications, interviews and employees change;
+# merged into the maps above so every event keeps its other handlers.
+_POOLS = "recruit_crm.integrations.pool_upkeep"
+for _doctype, _event, _handler in (
+	("RC Candidate", "on_update", f"{_POOLS}.candidate_on_update"),
+	("Job Applicant", "on_change", f"{_POOLS}.job_applicant_on_change"),
+	("Job Applicant", "after_delete", f"{_POOLS}.job_applicant_after_delete"),
+	("Interview", "on_change", f"{_POOLS}.interview_on_change"),
+	("Job Opening", "on_update", f"{_POOLS}.job_opening_on_update"),
+	("Employee", "on_change", f"{_POOLS}.employee_on_update"),
+	("Exit Interview", "on_change", f"{_POOLS}.exit_interview_on_change"),
+):
+	_handlers = doc_events.setdefault(_doctype, {}).get(_event) or []
+	doc_events[_doctype][_event] = [*([_handlers] if isinstance(_handlers, str) else _handlers), _handler]
+scheduler_events.setdefault("daily_long", []).extend(
+	[
+		"recruit_crm.services.pools.run_smart_pool_upkeep_daily",
+		"recruit_crm.services.system_pools.run_alumni_upkeep_daily",
+	]
+)
+for _doctype, _map, _path in (
+	("RC Candidate", doctype_js, "public/js/talent_pool_actions.js"),
+	("Job Opening", doctype_js, "public/js/job_opening_rediscovery.js"),
+	("RC Candidate", globals().setdefault("doctype_list_js", {}), "public/js/talent_pool_actions.js"),
+	("Job Applicant", globals().setdefault("doctype_list_js", {}), "public/js/talent_pool_actions.js"),
+):
+	_js = _map.get(_doctype) or []
+	_map[_doctype] = [*([_js] if isinstance(_js, str) else _js), _path]
+for _doctype in ("RC Talent Pool", "RC Talent Pool Member", "RC Talent Pool Change"):
+	_suffix = "talent_pool" if _doctype == "RC Talent Pool" else "talent_pool_member"
+	permission_query_conditions[_doctype] = f"recruit_crm.permissions.{_suffix}_query_conditions"
+	has_permission[_doctype] = f"recruit_crm.permissions.{_suffix}_has_permission"
+globals().setdefault("recruit_crm_before_candidate_merge", []).append(f"{_POOLS}.before_candidate_merge")

@@ -18,3 +18,74 @@ def candidate_query_conditions(user: str | None = None) -> str | None:
 def candidate_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
 	"""Deny non-desk users outright; otherwise defer to the roles on the doctype."""
 	return None if _is_desk_user(user) else False
+
+
+# --- talent pools: Everyone / Team (a User Group) / Only Me -----------------------------------
+
+POOL_ADMIN_ROLES = ("HR Manager", "System Manager")
+
+
+def _sees_every_pool(user: str) -> bool:
+	return user == "Administrator" or bool(set(frappe.get_roles(user)) & set(POOL_ADMIN_ROLES))
+
+
+def _visible_pools_sql(user: str) -> str:
+	u = frappe.db.escape(user)
+	return f"""(`tabRC Talent Pool`.visibility = 'Everyone'
+		or `tabRC Talent Pool`.recruiter = {u} or `tabRC Talent Pool`.owner = {u}
+		or (`tabRC Talent Pool`.visibility = 'Team' and `tabRC Talent Pool`.user_group in
+			(select ugm.parent from `tabUser Group Member` ugm where ugm.user = {u})))"""
+
+
+def talent_pool_query_conditions(user: str | None = None) -> str | None:
+	"""HR Managers see every pool; others see pools shared with everyone, their team, or their own."""
+	user = user or frappe.session.user
+	if not _is_desk_user(user):
+		return "1=0"
+	if _sees_every_pool(user):
+		return None
+	return _visible_pools_sql(user)
+
+
+def talent_pool_member_query_conditions(user: str | None = None) -> str | None:
+	"""Membership rows and their log follow the visibility of their pool."""
+	user = user or frappe.session.user
+	if not _is_desk_user(user):
+		return "1=0"
+	if _sees_every_pool(user):
+		return None
+	return f"talent_pool in (select `tabRC Talent Pool`.name from `tabRC Talent Pool` where {_visible_pools_sql(user)})"
+
+
+def can_see_pool(pool, user: str | None = None) -> bool:
+	"""Whether the user may see this pool (doc or dict with visibility, recruiter, owner, user_group)."""
+	user = user or frappe.session.user
+	if not _is_desk_user(user):
+		return False
+	if _sees_every_pool(user):
+		return True
+	if isinstance(pool, str):
+		pool = frappe.db.get_value(
+			"RC Talent Pool", pool, ["visibility", "recruiter", "owner", "user_group"], as_dict=True
+		)
+		if not pool:
+			return False
+	if pool.get("visibility") == "Everyone" or user in (pool.get("recruiter"), pool.get("owner")):
+		return True
+	if pool.get("visibility") == "Team" and pool.get("user_group"):
+		return bool(frappe.db.exists("User Group Member", {"parent": pool.get("user_group"), "user": user}))
+	return False
+
+
+def talent_pool_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	"""A pool hidden from the user is not readable or writable; otherwise roles decide."""
+	return None if can_see_pool(doc, user) else False
+
+
+def talent_pool_member_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if not _is_desk_user(user):
+		return False
+	if _sees_every_pool(user):
+		return None
+	return None if can_see_pool(doc.get("talent_pool"), user) else False

@@ -32,6 +32,7 @@ RECRUITER_PERMISSIONS: dict[str, dict[str, int]] = {
 def after_install() -> None:
 	create_recruit_crm_custom_fields()
 	setup_recruiter_role()
+	_add_pool_indexes()
 	_setup_nurture()
 	link_unlinked_applicants()
 
@@ -39,6 +40,7 @@ def after_install() -> None:
 def after_migrate() -> None:
 	create_recruit_crm_custom_fields()
 	setup_recruiter_role()
+	_add_pool_indexes()
 	_setup_nurture()
 
 
@@ -96,3 +98,10 @@ def _setup_nurture() -> None:
 	from recruit_crm.setup.nurture import setup_template_authors
 
 	setup_template_authors()
+
+
+def _add_pool_indexes() -> None:
+	"""A person's latest application (smart pool history rules) read from an index, not a sort."""
+	frappe.db.add_index(
+		"Job Applicant", ["rc_candidate", "creation", "name", "status"], "rc_candidate_creation"
+	)
