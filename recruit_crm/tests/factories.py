@@ -87,3 +87,75 @@ def make_user(email: str, roles: tuple[str, ...] = (), user_type: str = "System 
 		user.append("roles", {"role": role})
 	user.save(ignore_permissions=True)
 	return email
+
+
+def make_talent_pool(pool_type: str = "Manual", rules: dict | None = None, **values):
+	doc = frappe.get_doc(
+		{
+			"doctype": "RC Talent Pool",
+			"pool_name": values.pop("pool_name", None) or f"RC Test Pool {random_string(6)}",
+			"pool_type": pool_type,
+			"rules": frappe.as_json(rules) if rules is not None else None,
+			**values,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
+
+
+def ensure_interview_round(name: str = "RC Test Technical Round", designation: str | None = None) -> str:
+	if not frappe.db.exists("Interview Type", "RC Test Interview Type"):
+		frappe.get_doc(
+			{"doctype": "Interview Type", "name": "RC Test Interview Type", "description": "Test"}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Interview Round", name):
+		ensure_skill("Python")
+		frappe.get_doc(
+			{
+				"doctype": "Interview Round",
+				"round_name": name,
+				"interview_type": "RC Test Interview Type",
+				"designation": designation,
+				"expected_average_rating": 0.6,
+				"expected_skill_set": [{"skill": "Python"}],
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_interview(job_applicant: str, status: str = "Pending", average_rating: float = 0, **values):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Interview",
+			"job_applicant": job_applicant,
+			"interview_round": values.pop("interview_round", None) or ensure_interview_round(),
+			"status": status,
+			"scheduled_on": frappe.utils.nowdate(),
+			"from_time": "10:00:00",
+			"to_time": "11:00:00",
+			"average_rating": average_rating,
+			**values,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
+
+
+def make_employee(personal_email: str | None = None, **values):
+	company = values.pop("company", None) or frappe.db.get_value("Company", {}, "name")
+	doc = frappe.get_doc(
+		{
+			"doctype": "Employee",
+			"first_name": values.pop("first_name", "Boomerang"),
+			"last_name": values.pop("last_name", random_string(5)),
+			"company": company,
+			"status": values.pop("status", "Active"),
+			"gender": values.pop("gender", "Female"),
+			"date_of_birth": "1990-01-01",
+			"date_of_joining": "2020-01-01",
+			"personal_email": personal_email or unique_email("emp"),
+			**values,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
