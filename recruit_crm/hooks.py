@@ -41,11 +41,29 @@ doc_events = {
 	"Employee": {
 		"after_insert": "recruit_crm.integrations.hrms.employee.after_insert",
 	},
+	# Cached career pages go stale when what they show changes.
+	"Job Opening": {
+		"on_update": "recruit_crm.services.careers.clear_careers_cache",
+		"on_trash": "recruit_crm.services.careers.clear_careers_cache",
+	},
+	"RC Content": {
+		"on_update": "recruit_crm.services.careers.clear_careers_cache",
+		"on_trash": "recruit_crm.services.careers.clear_careers_cache",
+	},
+	"RC Settings": {
+		"on_update": "recruit_crm.services.careers.clear_careers_cache",
+	},
 }
 
 scheduler_events = {
 	"hourly_long": ["recruit_crm.tasks.link_unlinked_job_applicants"],
+	"daily": ["recruit_crm.tasks.expire_community_signups"],
 }
+
+# Career site and candidate portal
+page_renderer = ["recruit_crm.website.careers_renderer.CareersPage"]
+website_path_resolver = ["recruit_crm.website.careers_renderer.resolve_path"]
+before_request = ["recruit_crm.services.careers.before_request"]
 
 # Candidate data is HR data
 permission_query_conditions = {
