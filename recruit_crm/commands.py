@@ -76,4 +76,62 @@ def import_candidates(context, path: str, source: str | None):
 		frappe.destroy()
 
 
+def _say_ready() -> None:
+	import sys
+
+	click.echo("READY")
+	sys.stdout.flush()
+
+
+@recruit_crm.command("nurture-send")
+@click.option("--until-empty", is_flag=True, help="Keep going until nothing is due (ignores --max-seconds).")
+@click.option("--batch", default=200, show_default=True, help="Messages claimed per batch.")
+@click.option("--max-seconds", default=240.0, show_default=True, help="Stop claiming after this long.")
+@pass_context
+def nurture_send(context, until_empty: bool, batch: int, max_seconds: float):
+	"""Run one nurture sending worker in this process; prints its counts and CPU time as JSON."""
+	import resource
+	import time
+
+	from recruit_crm.services import nurture_delivery
+
+	_connect(context)
+	try:
+		start_cpu = resource.getrusage(resource.RUSAGE_SELF)
+		start = time.perf_counter()
+		result = nurture_delivery.send_due(
+			batch_size=batch,
+			max_seconds=max_seconds,
+			until_empty=until_empty,
+			on_ready=_say_ready,
+		)
+		end_cpu = resource.getrusage(resource.RUSAGE_SELF)
+		result["wall_s"] = time.perf_counter() - start
+		result["cpu_s"] = (end_cpu.ru_utime - start_cpu.ru_utime) + (end_cpu.ru_stime - start_cpu.ru_stime)
+		click.echo(json.dumps(result))
+	finally:
+		frappe.destroy()
+
+
+@recruit_crm.command("crash-test")
+@click.option("--messages", default=10_000, show_default=True, help="Messages to send.")
+@click.option("--kills", default=100, show_default=True, help="SIGKILLs of the sending worker.")
+@click.option("--port", default=2660, show_default=True, help="Loopback port of the counting SMTP server.")
+@click.option("--seed", default=7, show_default=True, help="Random seed for the kill moments.")
+@pass_context
+def crash_test(context, messages: int, kills: int, port: int, seed: int):
+	"""Kill the nurture sending worker at random moments during a send to a loopback SMTP server
+	that counts Message-IDs; report duplicates, losses and how every message is accounted for."""
+	from recruit_crm.benchmarks.nurture_crash import run_crash_test
+
+	_connect(context)
+	try:
+		report = run_crash_test(messages=messages, kills=kills, port=port, seed=seed, progress=click.echo)
+		click.echo(json.dumps(report, indent=1, default=str))
+		if report["duplicates"] or report["lost"]:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
 commands = [recruit_crm]

@@ -538,11 +538,20 @@ class WorkerLostClaim(Exception):
 
 
 def send_due(
-	batch_size: int = BATCH, max_seconds: float = 50, token: str | None = None, until_empty: bool = False
+	batch_size: int = BATCH,
+	max_seconds: float = 50,
+	token: str | None = None,
+	until_empty: bool = False,
+	on_ready=None,
 ) -> dict:
-	"""Claim and send due messages until none are due or the time is up. Returns counts."""
+	"""Claim and send due messages until none are due or the time is up. Returns counts.
+
+	`on_ready` is called once this worker holds its claim lock (the crash test kills it after).
+	"""
 	token = token or new_worker_token()
 	hold_worker_lock(token)
+	if on_ready:
+		on_ready()
 	totals = defaultdict(int)
 	accounts = _Accounts()
 	renderer = Renderer()
