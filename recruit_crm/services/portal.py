@@ -47,7 +47,7 @@ def _email(form: dict) -> str:
 def _request_evidence() -> dict:
 	request = getattr(frappe.local, "request", None)
 	user_agent = request.headers.get("User-Agent", "")[:500] if request else ""
-	return {"ip": getattr(frappe.local, "request_ip", None), "user_agent": user_agent}
+	return {"ip_address": getattr(frappe.local, "request_ip", None), "user_agent": user_agent}
 
 
 def _check_resume(upload, required: bool) -> tuple[bytes, str] | None:
@@ -176,7 +176,9 @@ def _fill_attribution(
 def _give_consent(candidate: str, purpose: str, form_name: str, extra: dict | None = None) -> None:
 	from recruit_crm.services import consent
 
-	evidence = {"form": form_name, **_request_evidence(), **(extra or {})}
+	evidence = {"form": form_name, **_request_evidence()}
+	if extra:
+		evidence["note"] = json.dumps(extra, default=str)
 	consent.give(candidate, purpose, method="Web Form", evidence=evidence)
 
 
@@ -258,7 +260,7 @@ def join_community(form: dict, resume_upload) -> dict:
 			"skills": "\n".join(skills),
 			"preferred_locations": "\n".join(locations),
 			"attribution": json.dumps(clean_attribution(form)),
-			"ip_address": evidence["ip"],
+			"ip_address": evidence["ip_address"],
 			"user_agent": evidence["user_agent"],
 		}
 	).insert(ignore_permissions=True)
@@ -317,10 +319,15 @@ def confirm_community(token: str) -> bool:
 	_fill_attribution(candidate, attribution, referrer_employee(attribution.get("ref")))
 	evidence = {
 		"form": "talent-community",
-		"signup": signup.name,
-		"signup_ip": signup.ip_address,
-		"signup_user_agent": signup.user_agent,
 		**_request_evidence(),
+		"note": json.dumps(
+			{
+				"signup": signup.name,
+				"signed_up_at": str(signup.submitted_at),
+				"signup_ip_address": signup.ip_address,
+				"signup_user_agent": signup.user_agent,
+			}
+		),
 	}
 	from recruit_crm.services import consent, pools
 
@@ -334,7 +341,7 @@ def confirm_community(token: str) -> bool:
 			"status": "Confirmed",
 			"candidate": candidate,
 			"confirmed_at": now_datetime(),
-			"confirmed_ip_address": evidence.get("ip"),
+			"confirmed_ip_address": evidence.get("ip_address"),
 			"confirmed_user_agent": evidence.get("user_agent"),
 		}
 	)
