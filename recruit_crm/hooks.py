@@ -17,7 +17,7 @@ before_uninstall = "recruit_crm.setup.uninstall.before_uninstall"
 before_tests = "recruit_crm.setup.install.before_tests"
 
 # Desk
-doctype_js = {"Job Applicant": "public/js/job_applicant.js"}
+doctype_js = {"Job Applicant": "public/js/job_applicant.js", "Job Opening": "public/js/job_opening_share.js"}
 
 # HRMS documents feed the candidate record
 doc_events = {
@@ -61,6 +61,14 @@ scheduler_events = {
 }
 
 # Career site and candidate portal
+jinja = {
+	"methods": [
+		"recruit_crm.website.jinja.rc_jobs_for_block",
+		"recruit_crm.website.jinja.rc_stories_for_block",
+		"recruit_crm.website.jinja.rc_embed_url",
+		"recruit_crm.website.jinja.rc_safe_color",
+	]
+}
 page_renderer = ["recruit_crm.website.careers_renderer.CareersPage"]
 website_path_resolver = ["recruit_crm.website.careers_renderer.resolve_path"]
 before_request = ["recruit_crm.services.careers.before_request"]
