@@ -25,6 +25,7 @@ _EMPLOYMENT_TYPES = {
 SHARE_CHANNELS = ("linkedin", "x", "facebook", "whatsapp", "email")
 ATTRIBUTION_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "ref")
 _SAFE_VALUE = re.compile(r"^[\w.\-+ ]{1,80}$", re.UNICODE)
+_SAFE_REF = re.compile(r"^[A-Za-z0-9_\-.]{1,300}$")  # a signed referral token
 
 
 def schema_employment_type(name: str | None) -> str | None:
@@ -132,6 +133,6 @@ def clean_attribution(params: dict) -> dict[str, str]:
 		value = params.get(key)
 		if isinstance(value, str):
 			value = value.strip()
-			if value and _SAFE_VALUE.match(value):
+			if value and (_SAFE_REF if key == "ref" else _SAFE_VALUE).match(value):
 				out[key] = value
 	return out

@@ -129,3 +129,8 @@ class TestAttribution(unittest.TestCase):
 			),
 			{"utm_source": "linkedin", "ref": "abc.DEF-1"},
 		)
+
+	def test_signed_referral_tokens_survive_but_not_markup(self):
+		token = "eyJlIjoxOTUzMzI4NjEzLCJwIjoicmVmZXJyYWwiLCJzIjoiX1QtRW1wbG95ZWUtMDAwMDMifQ.hsHxrcfhNtK0mOLvDBp23w-4VfZzlE2TIi07lonFyzM"
+		self.assertEqual(clean_attribution({"ref": token}), {"ref": token})
+		self.assertEqual(clean_attribution({"ref": "<img src=x>"}), {})

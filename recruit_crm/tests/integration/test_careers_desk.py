@@ -1,0 +1,133 @@
+"""Recruiter-side career site tools: share links, attribution, page-builder blocks."""
+
+import json
+
+import frappe
+from frappe.utils import random_string
+
+from recruit_crm.services import portal
+from recruit_crm.tests.factories import make_job_opening
+from recruit_crm.tests.integration import RCTestCase
+
+
+def _employee() -> str:
+	existing = frappe.get_all("Employee", filters={"status": "Active"}, pluck="name", limit=1)
+	if existing:
+		return existing[0]
+	company = frappe.db.get_value("Company", {}, "name")
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": "Referrer",
+				"gender": frappe.db.get_value("Gender", {}, "name"),
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"status": "Active",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+class TestShareAndAttribution(RCTestCase):
+	def test_share_links_credit_channel_campaign_and_employee(self):
+		from recruit_crm.api.careers import share_links
+
+		opening = make_job_opening()
+		employee = _employee()
+		links = share_links(opening.name, employee=employee, campaign="spring")
+		self.assertEqual(set(links["channels"]), {"linkedin", "x", "facebook", "whatsapp", "email", "direct"})
+		referral = links["referral"]["direct"]
+		ref = referral.split("ref=")[1]
+		self.assertEqual(portal.referrer_employee(ref), employee)
+		self.assertIsNone(portal.referrer_employee(ref[:-2] + "xx"), "a forged token credits nobody")
+
+	def test_unpublished_jobs_cannot_be_shared(self):
+		from recruit_crm.api.careers import share_links
+
+		opening = make_job_opening(publish=0)
+		with self.assertRaises(frappe.ValidationError):
+			share_links(opening.name)
+
+	def test_visits_and_applications_are_credited_in_the_report(self):
+		from recruit_crm.recruit_crm.report.career_site_attribution.career_site_attribution import execute
+		from recruit_crm.services.careers import job_path
+
+		opening = make_job_opening()
+		campaign = f"camp-{random_string(6)}"
+		for _ in range(3):
+			portal.track_visit(
+				{"utm_source": "linkedin", "utm_campaign": campaign, "landing": job_path(opening.route)}
+			)
+		portal.track_visit({"utm_source": "<script>", "landing": "https://evil.example/"})
+		frappe.get_doc(
+			{
+				"doctype": "Job Applicant",
+				"applicant_name": "Credited",
+				"email_id": f"credited.{random_string(6)}@example.org",
+				"status": "Open",
+				"job_title": opening.name,
+				"rc_utm_source": "linkedin",
+				"rc_utm_campaign": campaign,
+			}
+		).insert(ignore_permissions=True)
+		_columns, data, _message, chart = execute({"job_opening": opening.name})
+		row = next(r for r in data if r["campaign"] == campaign)
+		self.assertEqual((row["channel"], row["visits"], row["applications"]), ("linkedin", 3, 1))
+		self.assertAlmostEqual(row["conversion"], 33.33, places=1)
+		self.assertTrue(chart["data"]["labels"])
+		self.assertFalse(
+			frappe.db.exists("RC Career Visit", {"utm_source": "<script>"}), "junk attribution is not stored"
+		)
+
+
+class TestPageBuilderBlocks(RCTestCase):
+	def test_blocks_render_jobs_with_campaign_links_and_safe_embeds(self):
+		opening = make_job_opening(title=f"RC Block Role {random_string(5)}")
+		page = frappe.get_doc(
+			{
+				"doctype": "Web Page",
+				"title": f"RC Campaign {random_string(5)}",
+				"published": 1,
+				"content_type": "Page Builder",
+				"page_blocks": [
+					{
+						"web_template": "RC Campaign Hero",
+						"web_template_values": json.dumps(
+							{
+								"title": "Hello <b>world</b>",
+								"primary_color": "red;}</style><script>",
+								"campaign": "c1",
+							}
+						),
+					},
+					{
+						"web_template": "RC Job List",
+						"web_template_values": json.dumps(
+							{"designation": opening.designation, "campaign": "c1", "limit": 50}
+						),
+					},
+					{
+						"web_template": "RC Video",
+						"web_template_values": json.dumps({"video_url": "https://evil.example/x.mp4"}),
+					},
+					{
+						"web_template": "RC Talent Community Signup",
+						"web_template_values": json.dumps({"title": "Stay in touch"}),
+					},
+				],
+			}
+		).insert(ignore_permissions=True)
+		from frappe.website.serve import get_response_content
+
+		html = get_response_content(page.route)
+		self.assertIn(opening.job_title, html)
+		self.assertIn("utm_campaign=c1", html)
+		self.assertIn("Hello &lt;b&gt;world&lt;/b&gt;", html)
+		self.assertNotIn("red;}</style><script>", html)
+		self.assertIn("background:#1f4fbf", html, "an unsafe colour falls back to the brand default")
+		self.assertNotIn("evil.example/x.mp4", html, "only YouTube and Vimeo are embedded")
+		self.assertIn("recruit_crm.api.portal.join_community", html)
