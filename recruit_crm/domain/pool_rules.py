@@ -418,8 +418,8 @@ class _Compiler:
 			raise RuleError(f"{where}: unexpected key(s) {', '.join(sorted(map(str, unknown)))}.")
 		skill = self._text_value(value.get("skill"), f"{where} skill")
 		clauses = [
-			f"s.parent = {CANDIDATE_ALIAS}.name",
 			"s.parenttype = 'RC Candidate'",
+			"s.parent is not null",
 			f"s.skill = {self.param(skill)}",
 		]
 		proficiency = value.get("min_proficiency")
@@ -436,24 +436,28 @@ class _Compiler:
 			if years < 0:
 				raise RuleError(f"{where}: minimum years cannot be negative.")
 			clauses.append(f"s.years >= {self.param(years)}")
-		test = "exists (select 1 from `tabRC Candidate Skill` s where " + " and ".join(clauses) + ")"
-		return f"({test})" if op == "has" else f"(not {test})"
+		# A non-correlated IN lets the database build the set of people with the skill once (from
+		# the skill index) instead of probing it per candidate; NOT IN is safe as parent is not null.
+		subquery = "select s.parent from `tabRC Candidate Skill` s where " + " and ".join(clauses)
+		verb = "in" if op == "has" else "not in"
+		return f"({CANDIDATE_ALIAS}.name {verb} ({subquery}))"
 
 	def _designation(self, spec: FieldSpec, op: str, value: Any, where: str) -> str:
 		values = [self._text_value(value, where)] if op == "=" else self._list_value(value, where)
 		designations = self.params_list(values)
 		if spec.name == "applied_for_designation":
-			test = (
-				"exists (select 1 from `tabJob Applicant` ja "
-				f"where ja.rc_candidate = {CANDIDATE_ALIAS}.name and ja.designation in {designations})"
+			people = (
+				"select ja.rc_candidate from `tabJob Applicant` ja "
+				f"where ja.designation in {designations} and ja.rc_candidate is not null"
 			)
 		else:
-			test = (
-				"exists (select 1 from `tabInterview` iv join `tabJob Applicant` ja on ja.name = iv.job_applicant "
-				f"where ja.rc_candidate = {CANDIDATE_ALIAS}.name and iv.docstatus < 2 "
-				f"and coalesce(iv.designation, ja.designation) in {designations})"
+			people = (
+				"select ja.rc_candidate from `tabInterview` iv join `tabJob Applicant` ja on ja.name = iv.job_applicant "
+				f"where iv.docstatus < 2 and coalesce(iv.designation, ja.designation) in {designations} "
+				"and ja.rc_candidate is not null"
 			)
-		return f"(not {test})" if op == "not in" else f"({test})"
+		verb = "not in" if op == "not in" else "in"
+		return f"({CANDIDATE_ALIAS}.name {verb} ({people}))"
 
 	@staticmethod
 	def _last_application_status() -> str:

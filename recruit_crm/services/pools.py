@@ -13,12 +13,14 @@ upserted from that log. A sync is idempotent: running it twice changes nothing t
 import csv
 import io
 import json
+import time
 from collections.abc import Iterable
 from datetime import datetime
 
 import frappe
 from frappe import _
 
+from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.pool_rules import CompiledRule, RuleError, compile_rules
 
 POOL = "RC Talent Pool"
@@ -37,6 +39,11 @@ SYSTEM_PURPOSES = {
 	"Past Applicants": "Everyone whose application for this designation has closed.",
 	"Talent Community": "People who signed up to hear about future roles.",
 }
+
+# Rule conditions use non-correlated IN subqueries (people with a skill, ...); asking MariaDB to
+# materialise them once per statement, rather than rewrite them into per-row EXISTS probes,
+# halves the time of a 100k-candidate scan. Applies to that statement only.
+MATERIALIZE = "set statement optimizer_switch='in_to_exists=off' for "
 
 CHUNK = 5000  # rows per multi-row statement
 REBUILD_CHUNK = 50_000  # candidates per rebuild transaction
@@ -201,21 +208,22 @@ def _active_members(pool: str, candidates: list[str]) -> set[str]:
 
 
 def _member_name(pool: str, candidate: str) -> str:
-	# Same value as the SQL side (left(md5(concat(pool, ':', candidate)), 16)): opaque, and
-	# stable, so re-adding a person reuses their row.
-	import hashlib
+	# Same value as the SQL side (concat(pool, candidate)): opaque (both are random names),
+	# stable, and ordered within a pool, so bulk inserts append instead of scattering.
+	return f"{pool}{candidate}"
 
-	return hashlib.md5(f"{pool}:{candidate}".encode()).hexdigest()[:16]
+
+def _log_prefix() -> str:
+	"""A time-ordered prefix for one statement's change-log names (prefix + candidate)."""
+	return sortable_names(1, int(time.time() * 1000))[0]
 
 
 def _log_changes(
 	pool: str, candidates: list[str], change: str, reason: str, changed_by: str, at: datetime
 ) -> None:
 	user = frappe.session.user
-	rows = [
-		(frappe.generate_hash(length=16), pool, c, change, at, changed_by, reason, at, at, user, user)
-		for c in candidates
-	]
+	prefix = _log_prefix()
+	rows = [(f"{prefix}{c}", pool, c, change, at, changed_by, reason, at, at, user, user) for c in candidates]
 	for start in range(0, len(rows), CHUNK):
 		chunk = rows[start : start + CHUNK]
 		frappe.db.sql(
@@ -254,7 +262,7 @@ def count_matches(rules) -> int:
 	"""How many (non-anonymised) candidates the rules match right now: the editor's live preview."""
 	compiled = compile_pool_rules(rules)
 	return frappe.db.sql(
-		f"select count(*) from `tab{CANDIDATE}` c where c.is_anonymized = 0 and {compiled.sql}",
+		f"{MATERIALIZE}select count(*) from `tab{CANDIDATE}` c where c.is_anonymized = 0 and {compiled.sql}",
 		compiled.params,
 	)[0][0]
 
@@ -263,7 +271,7 @@ def sample_matches(rules, limit: int = 10) -> list[dict]:
 	"""A few people the rules match, to show next to the count."""
 	compiled = compile_pool_rules(rules)
 	return frappe.db.sql(
-		f"""select c.name, c.full_name, c.current_title, c.crm_stage from `tab{CANDIDATE}` c
+		f"""{MATERIALIZE}select c.name, c.full_name, c.current_title, c.crm_stage from `tab{CANDIDATE}` c
 		where c.is_anonymized = 0 and {compiled.sql} order by c.engagement_score desc, c.name limit {int(limit)}""",
 		compiled.params,
 		as_dict=True,
@@ -297,14 +305,15 @@ def _sync(pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict)
 		"actor": RULE_ACTOR,
 		"joined_reason": "Matches the pool's rules",
 		"left_reason": "No longer matches the pool's rules",
-		"salt": frappe.generate_hash(length=8),
+		"join_prefix": _log_prefix(),
+		"leave_prefix": _log_prefix(),
 	}
 	match = f"(c.is_anonymized = 0 and {compiled.sql})"
 	# 1. Who joins: matches now and is not an active member. Logged first; the log drives step 2.
-	frappe.db.sql(
-		f"""insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
+	_materialized_write(
+		f"""{MATERIALIZE}insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
 			creation, modified, owner, modified_by)
-		select left(md5(concat(%(salt)s, c.name)), 16), %(pool)s, c.name, 'Joined', %(stamp)s, %(actor)s,
+		select concat(%(join_prefix)s, c.name), %(pool)s, c.name, 'Joined', %(stamp)s, %(actor)s,
 			%(joined_reason)s, %(stamp)s, %(stamp)s, %(user)s, %(user)s
 		from `tab{CANDIDATE}` c
 		where {scope_sql} and {match}
@@ -317,7 +326,7 @@ def _sync(pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict)
 		frappe.db.sql(
 			f"""insert into `tab{MEMBER}` (name, talent_pool, candidate, added_at, added_by, reason,
 				creation, modified, owner, modified_by)
-			select left(md5(concat(%(pool)s, ':', ch.candidate)), 16), %(pool)s, ch.candidate, %(stamp)s,
+			select concat(%(pool)s, ch.candidate), %(pool)s, ch.candidate, %(stamp)s,
 				%(actor)s, %(joined_reason)s, %(stamp)s, %(stamp)s, %(user)s, %(user)s
 			from `tab{CHANGE}` ch
 			where ch.talent_pool = %(pool)s and ch.changed_at = %(stamp)s and ch.`change` = 'Joined'
@@ -326,10 +335,10 @@ def _sync(pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict)
 			params,
 		)
 	# 3. Who leaves: active members in scope who no longer match (NULL counts as no match).
-	frappe.db.sql(
-		f"""insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
+	_materialized_write(
+		f"""{MATERIALIZE}insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
 			creation, modified, owner, modified_by)
-		select left(md5(concat(%(salt)s, 'left', c.name)), 16), %(pool)s, c.name, 'Left', %(stamp)s, %(actor)s,
+		select concat(%(leave_prefix)s, c.name), %(pool)s, c.name, 'Left', %(stamp)s, %(actor)s,
 			%(left_reason)s, %(stamp)s, %(stamp)s, %(user)s, %(user)s
 		from `tab{MEMBER}` m join `tab{CANDIDATE}` c on c.name = m.candidate
 		where m.talent_pool = %(pool)s and m.removed_at is null and {scope_sql}
@@ -347,6 +356,12 @@ def _sync(pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict)
 			params,
 		)
 	return joined, left
+
+
+def _materialized_write(query: str, params: dict) -> None:
+	frappe.db.sql(query, params)
+	# Frappe counts writes by the statement's first word; a SET STATEMENT prefix hides this one.
+	frappe.db.transaction_writes += 1
 
 
 def rebuild_smart_pool(

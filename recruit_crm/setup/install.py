@@ -101,7 +101,9 @@ def _setup_nurture() -> None:
 
 
 def _add_pool_indexes() -> None:
-	"""A person's latest application (smart pool history rules) read from an index, not a sort."""
+	"""Indexes on HRMS tables that talent pool rules and rediscovery read by."""
 	frappe.db.add_index(
 		"Job Applicant", ["rc_candidate", "creation", "name", "status"], "rc_candidate_creation"
 	)
+	# Applicants of a designation: rediscovery and "applied for designation" rules.
+	frappe.db.add_index("Job Applicant", ["designation", "rc_candidate"], "rc_designation_candidate")

@@ -55,7 +55,7 @@ class TestCompilation(unittest.TestCase):
 		self.assertTrue(compiled.is_time_relative)
 		self.assertEqual(compiled.params["p0"], datetime(2026, 10, 26, 12, 0, 0))
 
-	def test_history_fields_use_exists_subqueries(self):
+	def test_history_fields_read_applications_and_interviews(self):
 		compiled = compile_rules(
 			rules(
 				cond("applied_for_designation", "in", ["Accountant"]),
