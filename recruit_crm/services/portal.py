@@ -345,6 +345,11 @@ def confirm_community(token: str) -> bool:
 			"confirmed_user_agent": evidence.get("user_agent"),
 		}
 	)
+	welcome = frappe.db.get_single_value("RC Settings", "welcome_campaign")
+	if welcome:
+		from recruit_crm.services import nurture
+
+		nurture.enroll(welcome, [candidate], enrolled_by="Guest")
 	for hook in frappe.get_hooks("recruit_crm_on_community_join"):
 		frappe.get_attr(hook)(candidate)
 	return True
