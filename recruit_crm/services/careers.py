@@ -248,3 +248,28 @@ def clear_careers_cache(doc=None, method=None) -> None:
 	from frappe.website.utils import clear_cache
 
 	clear_cache()
+
+
+# HRMS job URLs (jobs and jobs/<company>/<title>) map one-to-one onto career-site URLs.
+HRMS_JOBS_REDIRECTS = (("jobs", "/careers"), ("jobs/(.*)", "/careers/\\1"))
+
+
+def sync_hrms_jobs_redirects(enabled: bool) -> None:
+	"""Add or remove Website Settings redirects from HRMS's job pages to the career site."""
+	settings = frappe.get_single("Website Settings")
+	ours = {source for source, _target in HRMS_JOBS_REDIRECTS}
+	before = [(r.source, r.target) for r in settings.route_redirects]
+	others = [r.as_dict() for r in settings.route_redirects if r.source not in ours]
+	settings.set("route_redirects", [])
+	for row in others:
+		settings.append("route_redirects", {k: row[k] for k in ("source", "target", "redirect_http_status")})
+	if enabled:
+		for source, target in HRMS_JOBS_REDIRECTS:
+			settings.append(
+				"route_redirects", {"source": source, "target": target, "redirect_http_status": "301"}
+			)
+	if [(r.source, r.target) for r in settings.route_redirects] == before:
+		return
+	settings.flags.ignore_permissions = True
+	settings.save(ignore_permissions=True)
+	frappe.cache.delete_value("website_redirects")

@@ -131,3 +131,22 @@ class TestPageBuilderBlocks(RCTestCase):
 		self.assertIn("background:#1f4fbf", html, "an unsafe colour falls back to the brand default")
 		self.assertNotIn("evil.example/x.mp4", html, "only YouTube and Vimeo are embedded")
 		self.assertIn("recruit_crm.api.portal.join_community", html)
+
+
+class TestHrmsJobsRedirect(RCTestCase):
+	def test_hrms_job_urls_can_be_sent_to_the_career_site_and_back(self):
+		from frappe.website.path_resolver import resolve_redirect
+
+		settings = frappe.get_single("RC Settings")
+		settings.redirect_hrms_jobs = 1
+		settings.save()
+		for path, target in (("jobs", "/careers"), ("jobs/acme/data-analyst", "/careers/acme/data-analyst")):
+			frappe.cache.delete_value("website_redirects")
+			with self.assertRaises(frappe.Redirect):
+				resolve_redirect(path)
+			self.assertEqual(frappe.flags.redirect_location, target)
+		settings.redirect_hrms_jobs = 0
+		settings.save()
+		frappe.cache.delete_value("website_redirects")
+		resolve_redirect("jobs")  # no redirect any more
+		self.assertFalse(frappe.db.exists("Website Route Redirect", {"source": "jobs"}))

@@ -3,6 +3,9 @@
 
 from frappe.model.document import Document
 
+from recruit_crm.services.careers import sync_hrms_jobs_redirects
+
 
 class RCSettings(Document):
-	pass
+	def on_update(self) -> None:
+		sync_hrms_jobs_redirects(bool(self.get("redirect_hrms_jobs")))
