@@ -565,12 +565,27 @@ def advance_due(now: datetime, limit: int = TICK_LIMIT) -> int:
 		else:
 			updates.append((row.name, "Active", result.position, to_naive(result.next_action_at), None))
 	_run_actions(actions, now)
-	from recruit_crm.services.candidates import bulk_update_by_name
-
-	bulk_update_by_name(ENROLLMENT, ("status", "current_step", "next_action_at", "ended_at"), updates)
+	_move_enrollments(updates, now)
 	for reason, names in exits.items():
 		exit_enrollments(names, reason, now)
 	return len(rows)
+
+
+def _move_enrollments(updates: list[tuple], now: datetime, chunk: int = 1000) -> None:
+	"""Write (name, status, step, next_action_at, ended_at) in multi-row statements, only for
+	enrolments still Active: a reply or an unsubscribe that landed meanwhile wins."""
+	for start in range(0, len(updates), chunk):
+		rows = updates[start : start + chunk]
+		derived = " union all ".join(
+			["select %s as name, %s as status, %s as step, %s as at, %s as ended"] * len(rows)
+		)
+		frappe.db.sql(
+			f"""update `tab{ENROLLMENT}` e join ({derived}) u on u.name = e.name
+			set e.status = u.status, e.current_step = coalesce(u.step, e.current_step),
+				e.next_action_at = u.at, e.ended_at = u.ended, e.modified = %s
+			where e.status = 'Active'""",
+			[v for row in rows for v in row] + [now],
+		)
 
 
 def _facts(rows: list[dict]) -> dict[str, tuple[rules.Person, rules.Facts]]:
