@@ -366,12 +366,16 @@ class Renderer:
 
 	def render(self, row: dict) -> tuple[str, str, str | None]:
 		"""(subject, html, email template) for one ledger row; candidate values are escaped."""
+		from html import unescape
+
 		from markupsafe import escape
 
 		campaign = nurture.campaign_doc(row["nurture_campaign"])
 		subject_t, body_t, template_name, extra = self._compiled(campaign, row["step_key"], row["variant"])
 		person = self.people.get(row["candidate"]) or {}
-		safe_person = {k: (escape(v) if isinstance(v, str) else v) for k, v in person.items()}
+		# Stored values may or may not be HTML-escaped already (desk saves escape tags, bulk imports
+		# do not): normalise, then escape once.
+		safe_person = {k: (escape(unescape(v)) if isinstance(v, str) else v) for k, v in person.items()}
 		campaign_ctx = {"campaign_name": campaign.campaign_name}
 		subject = subject_t.render(candidate=person, doc=person, campaign=campaign_ctx, **extra)
 		subject = " ".join(subject.split())[:250]  # no header injection, no runaway subjects
@@ -715,7 +719,7 @@ def record_sent(names: list[str], rendered: dict | None = None) -> None:
 		queue.append(
 			(
 				r.name, sent_at, sent_at, "Administrator", "Administrator", 0, account.email_id, "", "Sent",
-				message_id, nurture.CAMPAIGN, r.nurture_campaign, r.name, r.email_account, 0, 0, 0,
+				message_id, "RC Candidate", r.candidate, r.name, r.email_account, 0, 0, 0,
 			)
 		)  # fmt: skip
 		recipients.append((r.name, sent_at, sent_at, "Administrator", "Administrator", 0, r.name, "Email Queue", "recipients", 1, r.recipient, "Sent"))  # fmt: skip

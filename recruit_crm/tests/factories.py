@@ -159,3 +159,62 @@ def make_employee(personal_email: str | None = None, **values):
 	)
 	doc.insert(ignore_permissions=True)
 	return doc
+
+
+def make_sendable_candidate(**values):
+	"""A candidate who may receive marketing email (consent given, nothing suppressing)."""
+	values.setdefault("has_marketing_consent", 1)
+	return make_candidate(**values)
+
+
+def make_email_template(
+	subject: str = "Hello {{ candidate.first_name }}",
+	body: str = '<p>Hi {{ candidate.full_name }}, <a href="https://example.org/roles">see our roles</a>.</p>',
+	name: str | None = None,
+):
+	name = name or f"RC Test Template {random_string(6)}"
+	if not frappe.db.exists("Email Template", name):
+		frappe.get_doc(
+			{"doctype": "Email Template", "name": name, "subject": subject, "response": body}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def ensure_sink_email_account(port: int, name: str = "RC Test Sink") -> str:
+	"""An outgoing Email Account pointing at a loopback SMTP server on `port` (which must be running)."""
+	values = {
+		"email_id": "talent@rc-test.localhost",
+		"enable_outgoing": 1,
+		"enable_incoming": 0,
+		"smtp_server": "127.0.0.1",
+		"smtp_port": port,
+		"use_tls": 0,
+		"use_ssl": 0,
+		"no_smtp_authentication": 1,
+		"awaiting_password": 0,
+	}
+	if frappe.db.exists("Email Account", name):
+		frappe.db.set_value("Email Account", name, values)
+	else:
+		frappe.get_doc({"doctype": "Email Account", "email_account_name": name, **values}).insert(
+			ignore_permissions=True
+		)
+	return name
+
+
+def make_nurture_campaign(email_account: str, steps: list[dict], **values):
+	"""A campaign that may send at any hour (override the window fields to test send rules)."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "RC Nurture Campaign",
+			"campaign_name": values.pop("campaign_name", f"RC Test Campaign {random_string(6)}"),
+			"email_account": email_account,
+			"send_on_weekends": values.pop("send_on_weekends", 1),
+			"send_start_time": values.pop("send_start_time", "00:00:00"),
+			"send_end_time": values.pop("send_end_time", "23:59:59"),
+			"steps": steps,
+			**values,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
