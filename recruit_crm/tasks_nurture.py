@@ -1,6 +1,7 @@
 """Scheduler entry points for nurture campaigns: thin, each calls services."""
 
 import frappe
+from frappe.utils import now_datetime
 
 from recruit_crm.services import nurture
 
@@ -17,7 +18,12 @@ def run_every_minute() -> None:
 def start_senders() -> None:
 	"""One RQ job per configured sender (`recruit_crm_nurture_workers`, default 1); each runs
 	until nothing is due or four minutes pass. Job ids keep one instance per slot."""
-	if not frappe.db.sql("select 1 from `tabRC Nurture Message` where status = 'Queued' limit 1"):
+	due = frappe.db.sql(
+		"select 1 from `tabRC Nurture Message` where status = 'Queued' and due_at <= %s limit 1",
+		now_datetime(),
+	)
+	stuck = frappe.db.sql("select 1 from `tabRC Nurture Message` where status = 'Sending' limit 1")
+	if not due and not stuck:  # a sender also runs recovery for claims of dead workers
 		return
 	for slot in range(int(frappe.conf.get("recruit_crm_nurture_workers") or 1)):
 		frappe.enqueue(

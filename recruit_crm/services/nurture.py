@@ -280,9 +280,9 @@ def enroll_audience(campaign: str, now: datetime | None = None) -> int:
 def enroll(campaign: str, candidates: list[str], enrolled_by: str | None = None) -> dict:
 	"""Manually enrol people (from a list view). People who may not be emailed are skipped."""
 	doc = frappe.get_doc(CAMPAIGN, campaign)
-	if doc.status == "Completed":
-		frappe.throw(_("This campaign is completed."))
 	names = sorted({c for c in candidates if c})
+	if doc.status == "Completed":
+		return {"enrolled": 0, "skipped": len(names)}
 	total = 0
 	for start in range(0, len(names), CHUNK):
 		total += _enroll_from_sql(
@@ -548,14 +548,18 @@ def advance_due(now: datetime, limit: int = TICK_LIMIT) -> int:
 	updates: list[tuple] = []
 	exits: dict[str, list[str]] = defaultdict(list)
 	actions: list[tuple[object, Step, dict]] = []
+	plans: dict[str, tuple] = {}
+	for name in {r.nurture_campaign for r in rows}:
+		campaign = campaign_doc(name)
+		plans[name] = (campaign, goals_of(campaign), steps_of(campaign))
 	for row in rows:
-		campaign = campaign_doc(row.nurture_campaign)
+		campaign, goals, steps = plans[row.nurture_campaign]
 		person, fact = facts[row.name]
-		reason = rules.exit_reason(goals_of(campaign), person, now.date())
+		reason = rules.exit_reason(goals, person, now.date())
 		if reason:
 			exits[reason.value].append(row.name)
 			continue
-		result = rules.advance(steps_of(campaign), row.current_step, fact, aware_now)
+		result = rules.advance(steps, row.current_step, fact, aware_now)
 		for step in result.actions:
 			actions.append((campaign, step, row))
 		if result.exit_reason:

@@ -19,8 +19,10 @@ from recruit_crm.tests.factories import (
 	ensure_sink_email_account,
 	make_email_template,
 	make_job_applicant,
+	make_job_opening,
 	make_nurture_campaign,
 	make_sendable_candidate,
+	make_talent_pool,
 	make_user,
 	unique_email,
 )
@@ -474,6 +476,52 @@ class TestEngine(NurtureCase):
 			frappe.db.exists(ENROLLMENT, {"nurture_campaign": campaign.name}), "a dry run enrols nobody"
 		)
 		self.assertEqual(len(people), 3)
+
+
+class TestAudienceAndContent(NurtureCase):
+	def test_pool_members_who_may_be_emailed_are_enrolled_at_launch(self):
+		from recruit_crm.services import pools
+
+		members = [self.person(), self.person(), self.person(is_unsubscribed=1)]
+		outsider = self.person()
+		pool = make_talent_pool()
+		pools.add_members(pool.name, [m.name for m in members], reason="test")
+		campaign = self.campaign(talent_pools=[{"talent_pool": pool.name}])
+		self.assertEqual(nurture.launch(campaign.name), {"enrolled": 2})
+		enrolled = set(
+			frappe.get_all(ENROLLMENT, filters={"nurture_campaign": campaign.name}, pluck="candidate")
+		)
+		self.assertEqual(enrolled, {members[0].name, members[1].name})
+		self.assertNotIn(outsider.name, enrolled)
+		frappe.db.delete("RC Talent Pool Member", {"talent_pool": pool.name})
+		frappe.db.delete("RC Talent Pool", {"name": pool.name})
+
+	def test_invite_to_apply_and_share_content_render_the_opening_and_the_story(self):
+		opening = make_job_opening(title=f"Data Platform Engineer {random_string(4)}")
+		content = frappe.get_doc(
+			{"doctype": "RC Content", "title": "A day on the data team", "content_type": "Testimonial",
+				"summary": "Priya on shipping the lakehouse.", "is_published": 1}
+		).insert(ignore_permissions=True)  # fmt: skip
+		person = self.person(full_name="Ada Lovelace")
+		campaign = self.campaign(
+			[
+				{"step_type": "Invite To Apply", "job_opening": opening.name},
+				{"step_type": "Share Content", "content": content.name},
+			]
+		)
+		self.launch_with(campaign, [person])
+		self.send()
+		nurture.run_tick()
+		frappe.db.commit()  # nosemgrep
+		self.send()
+		mails = self.received()
+		self.assertEqual(len(mails), 2)
+		invite, story = sorted(mails, key=lambda m: 0 if "fits you" in m["Subject"] else 1)
+		self.assertEqual(invite["Subject"], f"Ada, a role we think fits you: {opening.job_title}")
+		self.assertIn("See the role and apply", self.html_of(invite))
+		self.assertEqual(story["Subject"], "A day on the data team")
+		self.assertIn("Priya on shipping the lakehouse.", self.html_of(story))
+		frappe.db.delete("RC Content", {"name": content.name})
 
 
 class TestCrashSafety(NurtureCase):
