@@ -1,15 +1,15 @@
 """Find candidates for a Job Opening among pool members and past applicants, ranked and explained.
 
 Two steps, so 100k candidates rank in well under two seconds:
-1. one set-based SQL statement shortlists people who have at least one of the designation's
-   required skills (HRMS Designation Skill) or have applied for the designation, ordered by
-   the components SQL sees cheaply (skills weighted by proficiency, designation, engagement);
+1. a set-based shortlist: index-only reads of the rows that can matter (the designation's
+   required skills from HRMS Designation Skill, weighted by proficiency, and the
+   designation's past applicants), then primary-key checks of the best for scope and
+   engagement; nobody else is ever read;
 2. the shortlist's facts are loaded with a fixed number of queries and ranked by
    `recruit_crm.domain.rediscovery`, which adds experience and location and explains each score.
 """
 
 import heapq
-from collections import defaultdict
 from urllib.parse import quote
 
 import frappe
@@ -26,7 +26,12 @@ from recruit_crm.domain.rediscovery import (
 	shortlist_weights,
 )
 
-SHORTLIST = 1000
+SQL_SHORTLIST = 1000  # best by skills and designation, in scope
+SHORTLIST = 500  # best of those after engagement, loaded and ranked
+SCOPE_BATCH = 1500
+# Who rediscovery considers: pool members and past applicants, never anonymised people.
+IN_SCOPE_SQL = """c.is_anonymized = 0 and (c.application_count > 0 or exists (select 1
+	from `tabRC Talent Pool Member` m where m.candidate = c.name and m.removed_at is null))"""
 MAX_RESULTS = 200
 SENDABLE_SQL = (
 	"c.do_not_contact = 0 and c.is_unsubscribed = 0 and c.has_bounced = 0 "
@@ -83,8 +88,12 @@ def find_candidates(
 	limit = max(1, min(int(limit or 50), MAX_RESULTS))
 	opening = opening_profile(job_opening, min_experience_years, max_experience_years)
 	scale = flt(frappe.db.get_single_value("RC Settings", "hot_threshold")) or 20.0
-	names = _shortlist(opening, scale, include_applied)
+	names = _shortlist(opening, scale)
 	facts = _load_facts(names, opening)
+	if not include_applied:
+		# People already in this opening's pipeline are not "found"; dropped here, where their
+		# applications are loaded anyway, rather than by a separate scan of the opening.
+		facts = [f for f in facts if not f.has_applied_to_opening]
 	ranked = rank(opening, facts, limit=limit, engagement_scale=scale)
 	extra = _display_fields([r.candidate for r in ranked])
 	results = []
@@ -104,73 +113,84 @@ def find_candidates(
 	}
 
 
-def _shortlist(opening: OpeningProfile, scale: float, include_applied: bool) -> list[str]:
+def _shortlist(opening: OpeningProfile, scale: float) -> list[str]:
 	"""Up to SHORTLIST people worth ranking, best first by what SQL sees cheaply.
 
-	Four index-driven reads, combined here: the required-skill rows (covering skill index),
-	the designation's applicants, the people in scope (pool members and past applicants, not
-	anonymised) with their engagement, and this opening's own applicants. Grouping 100k skill
-	rows by candidate in SQL sorts on a unicode-collated key and is several times slower.
+	1. Index-only reads of the required-skill rows and of the designation's applicants give
+	   each matching person a credit (grouping 100k skill rows by the unicode-collated name in
+	   SQL sorts several times slower than summing them here);
+	2. the best of them, in batches, are checked by primary key for scope (pool members and
+	   past applicants, not anonymised) and read for engagement, until SQL_SHORTLIST are in;
+	3. engagement reorders those and the best SHORTLIST go on to the full ranking.
 	"""
-	credit: dict[str, float] = defaultdict(float)
+	per_skill, w_designation, w_engagement = shortlist_weights(len(opening.required_skills))
+	credit: dict[str, float] = {}
 	if opening.required_skills:
 		for parent, proficiency in frappe.db.sql(
 			"""select s.parent, s.proficiency from `tabRC Candidate Skill` s
 			where s.parenttype = 'RC Candidate' and s.skill in %(skills)s""",
 			{"skills": list(opening.required_skills)},
 		):
-			credit[parent] += PROFICIENCY_CREDIT.get(proficiency or "", UNKNOWN_PROFICIENCY_CREDIT)
-	designation_applicants: set[str] = set()
+			credit[parent] = credit.get(parent, 0.0) + per_skill * PROFICIENCY_CREDIT.get(
+				proficiency or "", UNKNOWN_PROFICIENCY_CREDIT
+			)
 	if opening.designation:
-		designation_applicants = set(
+		for candidate in frappe.db.sql(
+			"""select distinct rc_candidate from `tabJob Applicant`
+			where designation = %s and rc_candidate is not null""",
+			opening.designation,
+			pluck=True,
+		):
+			credit[candidate] = credit.get(candidate, 0.0) + w_designation
+	if not credit:
+		return _most_engaged_in_scope()
+	ordered = sorted(credit.items(), key=lambda kv: (-kv[1], kv[0]))
+	kept: list[tuple[float, str]] = []
+	for start in range(0, len(ordered), SCOPE_BATCH):
+		batch = ordered[start : start + SCOPE_BATCH]
+		names = [name for name, _ in batch]
+		# Two plain index lookups; written as one query with EXISTS, MariaDB materialises every
+		# active membership of every pool first.
+		people = frappe.db.sql(
+			"""select c.name, c.engagement_score, c.application_count > 0 from `tabRC Candidate` c
+			where c.name in %(names)s and c.is_anonymized = 0""",
+			{"names": names},
+		)
+		members = set(
 			frappe.db.sql(
-				"""select rc_candidate from `tabJob Applicant`
-				where designation = %s and rc_candidate is not null""",
-				opening.designation,
+				"""select candidate from `tabRC Talent Pool Member`
+				where candidate in %(names)s and removed_at is null""",
+				{"names": names},
 				pluck=True,
 			)
 		)
-	applied_here = (
-		set()
-		if include_applied
-		else set(
-			frappe.db.sql(
-				"select rc_candidate from `tabJob Applicant` where job_title = %s and rc_candidate is not null",
-				opening.name,
-				pluck=True,
-			)
-		)
+		engagement = {name: score for name, score, applied in people if applied or name in members}
+		for name, base in batch:
+			if name in engagement:
+				kept.append((base + min(max(flt(engagement[name]), 0.0) / scale, 1.0) * w_engagement, name))
+		if len(kept) >= SQL_SHORTLIST:
+			break
+	return [name for _score, name in heapq.nlargest(SHORTLIST, kept, key=lambda t: (t[0], t[1]))]
+
+
+def _most_engaged_in_scope() -> list[str]:
+	"""With nothing to match on (no designation, no skills), the most engaged people in scope."""
+	return frappe.db.sql(
+		f"""select c.name from `tabRC Candidate` c where {IN_SCOPE_SQL}
+		order by c.engagement_score desc, c.name limit %(limit)s""",
+		{"limit": SHORTLIST},
+		pluck=True,
 	)
-	in_scope = frappe.db.sql(
-		"""select c.name, c.engagement_score from `tabRC Candidate` c
-		where c.is_anonymized = 0 and (c.application_count > 0 or exists (select 1
-			from `tabRC Talent Pool Member` m where m.candidate = c.name and m.removed_at is null))"""
-	)
-	per_skill, w_designation, w_engagement = shortlist_weights(len(opening.required_skills))
-	needs_match = bool(opening.required_skills or opening.designation)
-	scored = []
-	for name, engagement in in_scope:
-		if name in applied_here:
-			continue
-		has_designation = name in designation_applicants
-		skill_credit = credit.get(name, 0.0)
-		if needs_match and not skill_credit and not has_designation:
-			continue
-		score = (
-			skill_credit * per_skill
-			+ (w_designation if has_designation else 0.0)
-			+ min(max(engagement or 0.0, 0.0) / scale, 1.0) * w_engagement
-		)
-		scored.append((score, name))
-	return [name for _score, name in heapq.nlargest(SHORTLIST, scored, key=lambda t: (t[0], t[1]))]
 
 
 def _load_facts(names: list[str], opening: OpeningProfile) -> list[CandidateFacts]:
 	if not names:
 		return []
+	# Anonymised people are dropped here rather than in the shortlist: no index finds them cheaply,
+	# and erasure leaves them without skills or applications, so they rarely reach a shortlist.
 	rows = frappe.db.sql(
 		"""select name, full_name, current_title, total_experience_years, location, country, engagement_score
-		from `tabRC Candidate` where name in %(names)s""",
+		from `tabRC Candidate` where name in %(names)s and is_anonymized = 0""",
 		{"names": names},
 		as_dict=True,
 	)
@@ -204,15 +224,22 @@ def _load_facts(names: list[str], opening: OpeningProfile) -> list[CandidateFact
 	):
 		if a.designation:
 			interviewed.setdefault(a.rc_candidate, set()).add(a.designation)
-	pools: dict[str, list[str]] = {}
-	for m in frappe.db.sql(
-		"""select m.candidate, p.pool_name from `tabRC Talent Pool Member` m
-		join `tabRC Talent Pool` p on p.name = m.talent_pool
-		where m.candidate in %(names)s and m.removed_at is null order by p.pool_name""",
+	memberships = frappe.db.sql(
+		"""select candidate, talent_pool from `tabRC Talent Pool Member`
+		where candidate in %(names)s and removed_at is null""",
 		{"names": names},
-		as_dict=True,
-	):
-		pools.setdefault(m.candidate, []).append(m.pool_name)
+	)
+	pool_names = dict(
+		frappe.db.sql(
+			"select name, pool_name from `tabRC Talent Pool` where name in %(pools)s",
+			{"pools": list({pool for _, pool in memberships}) or [""]},
+		)
+	)
+	pools: dict[str, list[str]] = {}
+	for candidate, pool in memberships:
+		pools.setdefault(candidate, []).append(pool_names.get(pool, pool))
+	for names_in_pools in pools.values():
+		names_in_pools.sort()
 	return [
 		CandidateFacts(
 			name=r.name,

@@ -107,3 +107,11 @@ def _add_pool_indexes() -> None:
 	)
 	# Applicants of a designation: rediscovery and "applied for designation" rules.
 	frappe.db.add_index("Job Applicant", ["designation", "rc_candidate"], "rc_designation_candidate")
+	# Our own doctypes' composite indexes, also on sites that synced the doctypes before they
+	# were added (on_doctype_update only runs when a doctype's JSON changes).
+	from recruit_crm.recruit_crm.doctype.rc_candidate_skill import rc_candidate_skill
+	from recruit_crm.recruit_crm.doctype.rc_talent_pool_change import rc_talent_pool_change
+	from recruit_crm.recruit_crm.doctype.rc_talent_pool_member import rc_talent_pool_member
+
+	for module in (rc_candidate_skill, rc_talent_pool_member, rc_talent_pool_change):
+		module.on_doctype_update()

@@ -34,3 +34,5 @@ def on_doctype_update() -> None:
 	# Active members of a pool (removed_at is null) and pool pages by join date.
 	frappe.db.add_index("RC Talent Pool Member", ["talent_pool", "removed_at"], "pool_removed_at")
 	frappe.db.add_index("RC Talent Pool Member", ["talent_pool", "added_at"], "pool_added_at")
+	# A person's pools, and "is in any pool" for rediscovery, from the index alone.
+	frappe.db.add_index("RC Talent Pool Member", ["candidate", "removed_at"], "candidate_removed_at")
