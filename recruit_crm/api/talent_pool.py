@@ -131,4 +131,3 @@ def export_csv(pool: str) -> None:
 	frappe.response["type"] = "download"
 	frappe.response["filename"] = f"{frappe.scrub(doc.pool_name)}_members.csv"
 	frappe.response["filecontent"] = pools.export_members_csv(doc.name)
-	frappe.response["content_type"] = "text/csv; charset=utf-8"
