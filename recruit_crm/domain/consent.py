@@ -73,7 +73,7 @@ def is_sendable(
 
 @dataclass(frozen=True)
 class RetentionFacts:
-	has_valid_pool_consent: bool
+	has_valid_consent: bool  # talent pool or marketing, not withdrawn, not expired
 	has_open_application: bool
 	is_hired: bool
 	is_anonymized: bool
@@ -88,8 +88,8 @@ def retention_due_on(facts: RetentionFacts, retention_months: int) -> tuple[date
 		return None, "hired: employee records are kept under HR rules"
 	if facts.has_open_application:
 		return None, "has an open application"
-	if facts.has_valid_pool_consent:
-		return None, "has valid talent-pool consent"
+	if facts.has_valid_consent:
+		return None, "has valid consent"
 	if facts.last_decision_at is None:
 		return None, "no decision recorded"
 	due = add_months(facts.last_decision_at.date(), retention_months)

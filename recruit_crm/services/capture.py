@@ -280,16 +280,19 @@ def interview_feedback_rows(names: list[str]) -> list[dict]:
 		fields=["name", "interview", "job_applicant", "result", "interview_round", "modified"],
 		order_by=None,
 	)
-	applicants = _applicants(f.job_applicant for f in feedback)
-	openings = dict(
-		frappe.get_all(
+	interviews = {
+		i.name: i
+		for i in frappe.get_all(
 			"Interview",
 			filters={"name": ("in", [f.interview for f in feedback if f.interview])},
-			fields=["name", "job_opening"],
-			as_list=True,
+			fields=["name", "job_opening", "job_applicant"],
 			order_by=None,
 		)
-	)
+	}
+	for row in feedback:  # the fetched applicant may be missing; the interview knows it
+		row.job_applicant = row.job_applicant or (interviews.get(row.interview) or {}).get("job_applicant")
+	applicants = _applicants(f.job_applicant for f in feedback)
+	openings = {name: i.job_opening for name, i in interviews.items()}
 	rows = []
 	for row in feedback:
 		app = applicants.get(row.job_applicant)

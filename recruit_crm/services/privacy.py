@@ -30,6 +30,8 @@ KEPT_WHEN_ANONYMISED = ("RC Touchpoint", "RC Readiness Change")
 # Personal fields on HRMS records that stay behind for HR's statistics.
 APPLICANT_PII = ("applicant_name", "email_id", "phone_number", "cover_letter", "resume_attachment",
 	"resume_link", "notes", "country", "source_name")  # fmt: skip
+# Frappe's cached activity columns repeat comment text and user names.
+CACHE_COLUMNS = ("_comments", "_assign", "_liked_by", "_seen", "_user_tags")
 OFFER_PII = ("applicant_name", "applicant_email")
 INTERVIEW_PII = ("resume_link", "interview_summary")
 FEEDBACK_PII = ("feedback",)
@@ -189,14 +191,14 @@ def _hrms_related(applicants: list[str]) -> dict[str, list[str]]:
 def export_candidate(candidate: str) -> dict:
 	"""Everything held about this person, as plain data (for a subject access request)."""
 	fp = _footprint(candidate)
-	data: dict = {"candidate": frappe.get_doc(CANDIDATE, candidate).as_dict(no_default_fields=True)}
+	data: dict = {"candidate": _plain(CANDIDATE, candidate)}
 	for doctype, fieldname in candidate_link_fields():
 		rows = frappe.get_all(doctype, filters={fieldname: candidate}, fields=["*"], order_by=None)
 		if rows:
 			data.setdefault(doctype, []).extend(rows)
-	data[APPLICANT] = [frappe.get_doc(APPLICANT, a).as_dict(no_default_fields=True) for a in fp["applicants"]]
+	data[APPLICANT] = [_plain(APPLICANT, a) for a in fp["applicants"]]
 	for doctype, names in _hrms_related(fp["applicants"]).items():
-		data[doctype] = [frappe.get_doc(doctype, n).as_dict(no_default_fields=True) for n in names]
+		data[doctype] = [_plain(doctype, n) for n in names]
 	comms = _communications(fp)
 	data["Communication"] = (
 		frappe.get_all(
@@ -238,8 +240,13 @@ def export_candidate(candidate: str) -> dict:
 		)
 	]
 	contacts = _contacts(fp)
-	data["Contact"] = [frappe.get_doc("Contact", c).as_dict(no_default_fields=True) for c in contacts]
+	data["Contact"] = [_plain("Contact", c) for c in contacts]
 	return json.loads(frappe.as_json(data))
+
+
+def _plain(doctype: str, name: str) -> dict:
+	doc = frappe.get_doc(doctype, name)
+	return {"name": doc.name, **doc.as_dict(no_default_fields=True)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,7 +321,9 @@ def _remove_person(candidate: str, keep_candidate: bool) -> dict:
 		):
 			for name in hrms[doctype]:
 				_clear_history(doctype, name, report)
-				frappe.db.set_value(doctype, name, dict.fromkeys(fields), update_modified=False)
+				frappe.db.set_value(
+					doctype, name, dict.fromkeys(fields + _cache_columns(doctype)), update_modified=False
+				)
 		for applicant in fp["applicants"]:
 			_erase_applicant(applicant, report)
 
@@ -328,6 +337,10 @@ def _remove_person(candidate: str, keep_candidate: bool) -> dict:
 	finally:
 		frappe.flags.rc_erasure = False
 	return report
+
+
+def _cache_columns(doctype: str) -> tuple[str, ...]:
+	return tuple(c for c in CACHE_COLUMNS if frappe.db.has_column(doctype, c))
 
 
 def _delete_rows(doctype: str, filters: dict, report: dict) -> None:
@@ -386,7 +399,7 @@ def _erase_applicant(applicant: str, report: dict) -> None:
 		APPLICANT,
 		new_name,
 		{
-			**dict.fromkeys(APPLICANT_PII),
+			**dict.fromkeys(APPLICANT_PII + _cache_columns(APPLICANT)),
 			"applicant_name": ERASED_NAME,
 			"email_id": f"{new_name}@erased.invalid",
 			"rc_candidate": None,
@@ -434,8 +447,12 @@ def retention_months() -> int:
 
 
 def retention_facts(candidates: list[str] | None = None) -> list[tuple[str, RetentionFacts]]:
-	"""Facts retention decides on, for every candidate without pool consent (or only these), set-based."""
-	params: dict = {"closed": ("Rejected", "Accepted"), "open": ("Open", "Replied", "Hold")}
+	"""Facts retention decides on, for every candidate without valid consent (or only these), set-based.
+
+	The last decision is the latest of: an application closed (rejected or accepted), consent
+	withdrawn or lapsed; failing both, when the candidate was created.
+	"""
+	params: dict = {"closed": ("Rejected", "Accepted"), "open": ("Open", "Replied", "Hold"), "today": today()}
 	only = ""
 	if candidates is not None:
 		if not candidates:
@@ -458,10 +475,11 @@ def retention_facts(candidates: list[str] | None = None) -> list[tuple[str, Rete
 			group by ja.rc_candidate
 		) apps on apps.rc_candidate = c.name
 		left join (
-			select candidate, max(coalesce(withdrawn_at, expires_on)) as last_consent_end
+			select candidate, max(case when withdrawn_at is not null then withdrawn_at
+				when expires_on < %(today)s then expires_on end) as last_consent_end
 			from `tabRC Consent` group by candidate
 		) consent on consent.candidate = c.name
-		where c.is_anonymized = 0 and c.has_pool_consent = 0 {only}""",
+		where c.is_anonymized = 0 and c.has_pool_consent = 0 and c.has_marketing_consent = 0 {only}""",
 		params,
 		as_dict=True,
 	)
@@ -473,7 +491,7 @@ def retention_facts(candidates: list[str] | None = None) -> list[tuple[str, Rete
 			(
 				row.name,
 				RetentionFacts(
-					has_valid_pool_consent=bool(row.has_pool_consent),
+					has_valid_consent=False,  # only people without valid consent are selected
 					has_open_application=bool(cint(row.open_count)),
 					is_hired=bool(cint(row.hired_count)) or row.crm_stage == "Hired",
 					is_anonymized=bool(row.is_anonymized),
@@ -484,12 +502,14 @@ def retention_facts(candidates: list[str] | None = None) -> list[tuple[str, Rete
 	return result
 
 
-def retention_schedule(within_days: int = 30, on: datetime | None = None) -> list[dict]:
+def retention_schedule(
+	within_days: int = 30, on: datetime | None = None, candidates: list[str] | None = None
+) -> list[dict]:
 	"""Who will be anonymised within `within_days` (overdue first), with the reason and date."""
 	months = retention_months()
 	horizon = getdate(add_days(on or today(), within_days))
 	due = []
-	for name, facts in retention_facts():
+	for name, facts in retention_facts(candidates):
 		due_on, reason = retention_due_on(facts, months)
 		if due_on and due_on <= horizon:
 			due.append(
@@ -503,22 +523,33 @@ def retention_schedule(within_days: int = 30, on: datetime | None = None) -> lis
 	return sorted(due, key=lambda r: (r["due_on"], r["candidate"]))
 
 
-def run_retention_daily(limit: int = 2000) -> dict:
-	"""Daily: lapse expired consent, then anonymise everyone due (in committed chunks)."""
-	from recruit_crm.services.consent import expire_lapsed_consents
+def anonymise_due(candidates: list[str] | None = None, limit: int = 2000, commit_each: bool = True) -> dict:
+	"""Anonymise everyone (or these candidates) whose retention period is over.
 
-	expire_lapsed_consents()
-	anonymised, skipped = 0, 0
-	for row in retention_schedule(within_days=0)[:limit]:
+	With `commit_each`, every person is committed on their own, so one failure undoes nobody else.
+	"""
+	anonymised, failed = 0, 0
+	for row in retention_schedule(within_days=0, candidates=candidates)[:limit]:
+		savepoint = "rc_anonymise"
+		frappe.db.savepoint(savepoint)
 		try:
 			anonymise_candidate(row["candidate"])
 			anonymised += 1
-			frappe.db.commit()  # nosemgrep: each person is complete on their own; a failure must not undo others
 		except Exception:
-			frappe.db.rollback()
-			skipped += 1
+			frappe.db.rollback(save_point=savepoint)
+			failed += 1
 			frappe.log_error(title="recruit_crm: retention anonymisation failed", reference_doctype=CANDIDATE)
-	return {"anonymised": anonymised, "failed": skipped}
+		if commit_each:
+			frappe.db.commit()  # nosemgrep: each person is complete on their own
+	return {"anonymised": anonymised, "failed": failed}
+
+
+def run_retention_daily() -> dict:
+	"""Daily: lapse expired consent, then anonymise everyone due."""
+	from recruit_crm.services.consent import expire_lapsed_consents
+
+	expire_lapsed_consents()
+	return anonymise_due()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class TestAddMonths(unittest.TestCase):
 
 class TestRetention(unittest.TestCase):
 	def facts(self, **kw):
-		values = {"has_valid_pool_consent": False, "has_open_application": False, "is_hired": False,
+		values = {"has_valid_consent": False, "has_open_application": False, "is_hired": False,
 			"is_anonymized": False, "last_decision_at": datetime(2026, 3, 15, 10, 0)}  # fmt: skip
 		values.update(kw)
 		return RetentionFacts(**values)
@@ -70,7 +70,7 @@ class TestRetention(unittest.TestCase):
 		self.assertIn("no valid consent", reason)
 
 	def test_consent_open_applications_and_hires_are_kept(self):
-		for kw in ({"has_valid_pool_consent": True}, {"has_open_application": True}, {"is_hired": True}):
+		for kw in ({"has_valid_consent": True}, {"has_open_application": True}, {"is_hired": True}):
 			self.assertIsNone(consent.retention_due_on(self.facts(**kw), 6)[0], kw)
 
 

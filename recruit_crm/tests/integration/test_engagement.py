@@ -1,0 +1,123 @@
+"""Engagement scores on a real site: incremental updates agree with the set-based recompute,
+settings drive the weights, readiness stages and their changes are recorded and explained."""
+
+from datetime import timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+from recruit_crm.domain import scoring as rules
+from recruit_crm.services import scoring, touchpoints
+from recruit_crm.tests.factories import make_candidate
+from recruit_crm.tests.integration import RCTestCase
+
+
+def stored(candidate: str) -> frappe._dict:
+	return frappe.db.get_value(
+		"RC Candidate", candidate, ["engagement_score", "readiness_stage"], as_dict=True
+	)
+
+
+class TestEngagement(RCTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.candidate = make_candidate().name
+		self.now = now_datetime()
+
+	def record_history(self, candidate: str) -> None:
+		touchpoints.record_many(
+			[
+				{"candidate": candidate, "touchpoint_type": "Email Opened", "occurred_at": self.now - timedelta(days=90)},
+				{"candidate": candidate, "touchpoint_type": "Email Clicked", "occurred_at": self.now - timedelta(days=30),
+					"job_opening": None},
+				{"candidate": candidate, "touchpoint_type": "Email Replied", "occurred_at": self.now - timedelta(days=2)},
+			]
+		)  # fmt: skip
+		touchpoints.record(candidate, "Call", occurred_at=self.now - timedelta(days=1))
+
+	def test_incremental_scores_match_the_full_recompute(self):
+		self.record_history(self.candidate)
+		incremental = stored(self.candidate)
+		scoring.recompute_all()
+		recomputed = stored(self.candidate)
+		self.assertAlmostEqual(incremental.engagement_score, recomputed.engagement_score, places=2)
+		self.assertEqual(incremental.readiness_stage, recomputed.readiness_stage)
+		expected = 1 * 0.5**3 + 3 * 0.5 + 8 * 0.5 ** (2 / 30) + 5 * 0.5 ** (1 / 30)
+		self.assertAlmostEqual(recomputed.engagement_score, expected, places=2)
+
+	def test_the_breakdown_explains_the_stored_score(self):
+		self.record_history(self.candidate)
+		explained = scoring.explain(self.candidate)
+		self.assertAlmostEqual(
+			sum(line["contribution"] for line in explained["lines"]), explained["score"], places=1
+		)
+		self.assertAlmostEqual(explained["score"], stored(self.candidate).engagement_score, places=1)
+		self.assertEqual(explained["lines"][0]["touchpoint_type"], "Email Replied")
+		self.assertIn("replied to an email", explained["signals"])
+
+	def restore_weights(self, rows: list[dict]) -> None:
+		settings = frappe.get_single("RC Settings")
+		settings.set(
+			"touchpoint_weights", [{"touchpoint_type": r.touchpoint_type, "weight": r.weight} for r in rows]
+		)
+		settings.save()
+
+	def test_changing_a_weight_recomputes_everyone(self):
+		touchpoints.record(self.candidate, "Email Opened")
+		self.assertAlmostEqual(stored(self.candidate).engagement_score, 1.0, places=3)
+		settings = frappe.get_single("RC Settings")
+		original = [row.as_dict() for row in settings.touchpoint_weights]
+		settings.append("touchpoint_weights", {"touchpoint_type": "Email Opened", "weight": 4})
+		settings.save()
+		self.addCleanup(self.restore_weights, original)
+		scoring.run_recompute_all()  # what the queued job runs
+		self.assertAlmostEqual(stored(self.candidate).engagement_score, 4.0, places=3)
+
+	def test_stage_changes_are_recorded_with_their_reason(self):
+		touchpoints.record(self.candidate, "Portal Visit")
+		touchpoints.record(self.candidate, "Email Replied")
+		touchpoints.record(self.candidate, "Applied")
+		changes = frappe.get_all(
+			"RC Readiness Change",
+			filters={"candidate": self.candidate},
+			fields=["from_stage", "to_stage", "reason"],
+			order_by="changed_at asc, name asc",
+		)
+		self.assertEqual(
+			[(c.from_stage or "Cold", c.to_stage) for c in changes], [("Cold", "Warm"), ("Warm", "Hot")]
+		)
+		self.assertIn("replied to an email", changes[-1].reason)
+
+	def test_decay_moves_a_stale_candidate_down_on_the_nightly_recompute(self):
+		touchpoints.record(self.candidate, "Meeting", occurred_at=self.now - timedelta(days=400))
+		touchpoints.record(self.candidate, "Email Replied", occurred_at=self.now - timedelta(days=200))
+		scoring.recompute_all()
+		self.assertEqual(stored(self.candidate).readiness_stage, "Cold")
+
+	def test_the_sql_recompute_applies_the_same_stage_rules_as_the_domain(self):
+		thresholds = scoring.get_settings().thresholds
+		cases = {
+			"Cold": [],
+			"Warm": [("Portal Visit", 1)],
+			"Hot": [("Email Replied", 1), ("Email Opened", 1)],
+			"Ready": [("Applied", 1), ("Meeting", 2), ("Email Replied", 3)],
+		}
+		for expected, events in cases.items():
+			candidate = make_candidate().name
+			touchpoints.record_many(
+				[
+					{
+						"candidate": candidate,
+						"touchpoint_type": t,
+						"occurred_at": self.now - timedelta(days=d),
+					}
+					for t, d in events
+				]
+			)
+			scoring.recompute_all()
+			row = stored(candidate)
+			domain_stage, _ = rules.readiness(
+				row.engagement_score, rules.signals_in([(t, self.now - timedelta(days=d), False) for t, d in events],
+				self.now - timedelta(days=30)), thresholds,
+			)  # fmt: skip
+			self.assertEqual((row.readiness_stage, domain_stage), (expected, expected), events)
