@@ -195,11 +195,11 @@ def confirm_consent(t: str | None = None) -> None:
 			indicator_color="green",
 		)
 		return
-	action = frappe.utils.escape_html(f"/api/method/recruit_crm.api.portal.confirm_consent?t={t or ''}")
 	frappe.respond_as_web_page(
 		_("Keep in touch?"),
 		f"""<p>{_("Please confirm that we may keep your details and contact you about opportunities.")}</p>
-		<form method="post" action="{action}">
+		<form method="post" action="/api/method/recruit_crm.api.portal.confirm_consent">
+			<input type="hidden" name="t" value="{frappe.utils.escape_html(t or "")}">
 			<button type="submit" class="btn btn-primary">{_("Yes, keep my details")}</button>
 		</form>""",
 		http_status_code=200,
