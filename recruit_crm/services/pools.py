@@ -289,11 +289,15 @@ def _smart_pool(pool: str) -> dict:
 	return doc
 
 
-def _sync(pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict) -> tuple[int, int]:
+def _sync(
+	pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict, materialize: bool = True
+) -> tuple[int, int]:
 	"""Make the pool's membership agree with its rule for the candidates in scope.
 
-	Four statements whatever the scope size. Returns (joined, left).
+	Four statements whatever the scope size. Returns (joined, left). `materialize` suits big
+	scopes; for a handful of people, probing per person is cheaper than building the sets.
 	"""
+	hint = MATERIALIZE if materialize else ""
 	stamp = frappe.utils.now_datetime()
 	user = frappe.session.user
 	params = {
@@ -311,7 +315,7 @@ def _sync(pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict)
 	match = f"(c.is_anonymized = 0 and {compiled.sql})"
 	# 1. Who joins: matches now and is not an active member. Logged first; the log drives step 2.
 	_materialized_write(
-		f"""{MATERIALIZE}insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
+		f"""{hint}insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
 			creation, modified, owner, modified_by)
 		select concat(%(join_prefix)s, c.name), %(pool)s, c.name, 'Joined', %(stamp)s, %(actor)s,
 			%(joined_reason)s, %(stamp)s, %(stamp)s, %(user)s, %(user)s
@@ -336,7 +340,7 @@ def _sync(pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict)
 		)
 	# 3. Who leaves: active members in scope who no longer match (NULL counts as no match).
 	_materialized_write(
-		f"""{MATERIALIZE}insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
+		f"""{hint}insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
 			creation, modified, owner, modified_by)
 		select concat(%(leave_prefix)s, c.name), %(pool)s, c.name, 'Left', %(stamp)s, %(actor)s,
 			%(left_reason)s, %(stamp)s, %(stamp)s, %(user)s, %(user)s
@@ -360,8 +364,9 @@ def _sync(pool: str, compiled: CompiledRule, scope_sql: str, scope_params: dict)
 
 def _materialized_write(query: str, params: dict) -> None:
 	frappe.db.sql(query, params)
-	# Frappe counts writes by the statement's first word; a SET STATEMENT prefix hides this one.
-	frappe.db.transaction_writes += 1
+	if query.startswith(MATERIALIZE):
+		# Frappe counts writes by the statement's first word; a SET STATEMENT prefix hides this one.
+		frappe.db.transaction_writes += 1
 
 
 def rebuild_smart_pool(
@@ -488,8 +493,9 @@ def refresh_smart_pools_for(candidates: Iterable[str]) -> dict[str, tuple[int, i
 			continue  # saved rules were valid; a field removed since then must not block saves
 		joined = left = 0
 		for start in range(0, len(names), CHUNK):
+			scope = names[start : start + CHUNK]
 			j, lft = _sync(
-				pool.name, compiled, "c.name in %(scope)s", {"scope": names[start : start + CHUNK]}
+				pool.name, compiled, "c.name in %(scope)s", {"scope": scope}, materialize=len(scope) > 500
 			)
 			joined += j
 			left += lft
