@@ -2,8 +2,9 @@
 // License: GNU General Public License v3. See license.txt
 
 frappe.ui.form.on("RC Talent Pool", {
-	setup(frm) {
-		frm.set_query("user_group", () => ({}));
+	after_save(frm) {
+		// Saving a smart pool rebuilds its membership on the server: show the new size.
+		if (frm.doc.pool_type === "Smart") frm.reload_doc();
 	},
 
 	refresh(frm) {
