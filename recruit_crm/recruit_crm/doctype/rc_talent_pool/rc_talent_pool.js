@@ -337,7 +337,7 @@ class RuleEditor {
 				const $n = $(`<input type="number" class="form-control input-xs" style="width: 120px"
 					placeholder="${op.includes("days") ? __("days") : i ? __("to") : __("from")}">`).appendTo($v);
 				$n.val(current[i] ?? "").on("change", () => {
-					const vals = $v.find("input").map((_, el) => (el.value === "" ? null : flt(el.value))).get();
+					const vals = Array.from($v.find("input")).map((el) => (el.value === "" ? null : flt(el.value)));
 					set(op === "between" ? vals : vals[0]);
 				});
 			}
