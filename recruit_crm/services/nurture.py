@@ -762,9 +762,10 @@ def queue_due_steps(now: datetime) -> int:
 
 
 def queue_step(campaign: str, step_idx: int, now: datetime | None = None) -> int:
-	"""Write one ledger row per due enrolment at this email step, then let those enrolments wait
-	for their message. Idempotent: the ledger's unique key makes a second run a no-op, and only
-	enrolments whose row exists move on. Returns the number of rows queued."""
+	"""Let every due enrolment at this email step wait for its message and write one ledger row
+	each, set-based, in one transaction. Idempotent: moved enrolments are no longer due, and the
+	ledger's unique key refuses a second row for the same (enrolment, step, round).
+	Returns the number of rows queued."""
 	now = now or now_datetime()
 	doc = campaign_doc(campaign)
 	step = next(s for s in doc.steps if s.idx == step_idx)
@@ -780,10 +781,23 @@ def queue_step(campaign: str, step_idx: int, now: datetime | None = None) -> int
 	}
 	due = "e.nurture_campaign = %(campaign)s and e.current_step = %(idx)s and e.status = 'Active' and e.next_action_at <= %(now)s"
 	# Never queue for people who may not be emailed: they leave the campaign instead.
+	unsendable = frappe.db.sql(
+		f"""select e.name, {SUPPRESSION_REASON_SQL} from `tab{ENROLLMENT}` e
+		join `tabRC Candidate` c on c.name = e.candidate where {due} and not {SENDABLE_SQL}""",
+		params,
+	)
+	by_reason: dict[str, list[str]] = defaultdict(list)
+	for name, reason in unsendable:
+		by_reason[reason].append(name)
+	for reason, names in by_reason.items():
+		exit_enrollments(names, reason, now)
+	# One transaction: the enrolments move to "waiting for this email" (stamped with `now` in
+	# next_action_at, which a waiting enrolment does not otherwise use) and exactly those get a
+	# ledger row. A crash in between rolls both back; a second run finds nobody Active here.
 	frappe.db.sql(
-		f"""update `tab{ENROLLMENT}` e join `tabRC Candidate` c on c.name = e.candidate
-		set e.status = 'Exited', e.exit_reason = {SUPPRESSION_REASON_SQL}, e.ended_at = %(now)s, e.modified = %(now)s
-		where {due} and not {SENDABLE_SQL}""",
+		f"""update `tab{ENROLLMENT}` e set e.status = 'Waiting', e.current_step = %(next)s,
+			e.next_action_at = %(now)s, e.modified = %(now)s
+		where {due}""",
 		params,
 	)
 	frappe.db.sql(
@@ -795,17 +809,11 @@ def queue_step(campaign: str, step_idx: int, now: datetime | None = None) -> int
 			e.entry_round, if(crc32(concat(e.name, ':', %(key)s)) %% 100 < %(b)s, 'B', 'A'), 'Queued',
 			%(account)s, %(now)s, 0, 0
 		from `tab{ENROLLMENT}` e join `tabRC Candidate` c on c.name = e.candidate
-		where {due}""",
+		where e.status = 'Waiting' and e.next_action_at = %(now)s and e.nurture_campaign = %(campaign)s
+			and e.current_step = %(next)s""",
 		params,
 	)
 	queued = frappe.db.sql("select row_count()")[0][0]
-	frappe.db.sql(
-		f"""update `tab{ENROLLMENT}` e join `tab{MESSAGE}` m
-			on m.name = concat(e.name, '-', %(key)s, '-', e.entry_round)
-		set e.status = 'Waiting', e.current_step = %(next)s, e.modified = %(now)s
-		where {due}""",
-		params,
-	)
 	return queued
 
 
