@@ -124,7 +124,7 @@ function render_insights(frm) {
 						.join("") || `<tr><td class="text-muted">${__("No skills recorded")}</td></tr>`}</table>
 				</div>
 			</div>`);
-		if (d.growth.length) {
+		if (d.growth.length > 1) {
 			new frappe.Chart(wrapper.find(".rc-pool-growth")[0], {
 				title: __("Pool size by week"),
 				type: "axis-mixed",
@@ -206,9 +206,21 @@ class RuleEditor {
 
 	render() {
 		const $w = this.$wrapper.empty();
+		$(`<style>
+			.rc-value .form-group { margin-bottom: 0; }
+			.rc-value .control-label, .rc-value .help-box { display: none; }
+		</style>`).appendTo($w);
 		$(`<div class="rc-rules"></div>`).appendTo($w);
 		this.render_group(this.state, $w.find(".rc-rules"), true);
-		$(`<div class="rc-rule-preview mt-3 p-2 border rounded"></div>`).appendTo($w);
+		$(`<div class="rc-rule-preview mt-3 p-2 border rounded"></div>`)
+			.html(this.last_preview || "")
+			.appendTo($w);
+	}
+
+	restructured() {
+		// Rows were added or removed: redraw, save the rules and recount.
+		this.render();
+		this.changed();
 	}
 
 	render_group(group, $parent, is_root, parent_group) {
@@ -246,11 +258,11 @@ class RuleEditor {
 		$actions.find(".rc-add-condition").on("click", () => {
 			group.conditions = group.conditions || [];
 			group.conditions.push({ field: "skill", operator: "has", value: { skill: "" } });
-			this.render();
+			this.restructured();
 		});
 		$actions.find(".rc-add-group").on("click", () => {
 			group.conditions.push({ match: "any", conditions: [{ field: "country", operator: "=", value: "" }] });
-			this.render();
+			this.restructured();
 		});
 	}
 
@@ -398,11 +410,15 @@ class RuleEditor {
 
 	count() {
 		const $p = this.$wrapper.find(".rc-rule-preview");
+		const show = (html) => {
+			this.last_preview = html;
+			this.$wrapper.find(".rc-rule-preview").html(html);
+		};
 		if (!this.state.conditions || !this.state.conditions.length) {
-			$p.html(`<span class="text-muted">${__("Add a condition to see who matches.")}</span>`);
+			show(`<span class="text-muted">${__("Add a condition to see who matches.")}</span>`);
 			return;
 		}
-		$p.html(`<span class="text-muted">${__("Counting...")}</span>`);
+		$p.append(`<span class="text-muted small ml-2 rc-counting">${__("counting...")}</span>`);
 		frappe
 			.call({
 				method: "recruit_crm.api.talent_pool.preview_count",
@@ -413,13 +429,13 @@ class RuleEditor {
 				const d = r.message;
 				const esc = frappe.utils.escape_html;
 				if (d.error) {
-					$p.html(`<span class="text-danger">${esc(d.error)}</span>`);
+					show(`<span class="text-danger">${esc(d.error)}</span>`);
 					return;
 				}
 				const sample = d.sample
 					.map((s) => `<a href="/app/rc-candidate/${encodeURIComponent(s.name)}">${esc(s.full_name || s.name)}</a>`)
 					.join(", ");
-				$p.html(`<b>${format_number(d.count, null, 0)}</b> ${__("candidates match right now")}
+				show(`<b>${format_number(d.count, null, 0)}</b> ${__("candidates match right now")}
 					${sample ? `<div class="small text-muted mt-1">${__("For example")}: ${sample}</div>` : ""}`);
 			});
 	}
