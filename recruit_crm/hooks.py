@@ -100,6 +100,11 @@ for _doctype, _event, _handler in _TOUCHPOINT_EVENTS:
 	_handlers = doc_events.setdefault(_doctype, {}).get(_event) or []
 	doc_events[_doctype][_event] = [*([_handlers] if isinstance(_handlers, str) else _handlers), _handler]
 
+# A merged candidate's score is recomputed over both histories.
+globals().setdefault("recruit_crm_before_candidate_merge", []).append(
+	"recruit_crm.services.scoring.rescore_after_merge"
+)
+
 _js = doctype_js.get("RC Candidate") or []
 doctype_js["RC Candidate"] = [*([_js] if isinstance(_js, str) else _js), "public/js/candidate_engagement.js"]
 

@@ -119,13 +119,14 @@ def _communications(fp: dict) -> list[str]:
 			)
 		)
 	if fp["emails"]:
+		# Addresses also hide inside "Name <address>" senders and comma-separated recipient lists.
 		comm = frappe.qb.DocType("Communication")
-		names.update(
-			frappe.qb.from_(comm)
-			.select(comm.name)
-			.where(comm.sender.isin(fp["emails"]) | comm.recipients.isin(fp["emails"]))
-			.run(pluck=True)
-		)
+		condition = None
+		for email in fp["emails"]:
+			for field in (comm.sender, comm.recipients, comm.cc, comm.bcc):
+				clause = field.like(f"%{email}%")
+				condition = clause if condition is None else condition | clause
+		names.update(frappe.qb.from_(comm).select(comm.name).where(condition).run(pluck=True))
 	return sorted(names)
 
 
@@ -376,6 +377,7 @@ def _clear_history(doctype: str, name: str, report: dict, files: bool = True) ->
 	_delete_rows("DocShare", {"share_doctype": doctype, "share_name": name}, report)
 	_delete_rows("View Log", {"reference_doctype": doctype, "reference_name": name}, report)
 	_delete_rows("Activity Log", {"reference_doctype": doctype, "reference_name": name}, report)
+	_delete_rows("Error Log", {"reference_doctype": doctype, "reference_name": name}, report)
 	frappe.db.sql("delete from `__global_search` where doctype = %s and name = %s", (doctype, name))
 
 

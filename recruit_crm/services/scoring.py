@@ -17,6 +17,7 @@ from recruit_crm.domain.types import ReadinessStage
 
 CANDIDATE = "RC Candidate"
 TOUCHPOINT = "RC Touchpoint"
+READINESS_CHANGE = "RC Readiness Change"
 CHUNK = 5000
 RECOMPUTE_JOB_ID = "recruit_crm::recompute_all_scores"
 
@@ -185,7 +186,7 @@ def _record_stage_changes(changes: list[tuple], now: datetime) -> None:
 	for start in range(0, len(values), CHUNK):
 		chunk = values[start : start + CHUNK]
 		frappe.db.sql(
-			f"insert into `tabRC Readiness Change` ({', '.join(f'`{c}`' for c in columns)}) "
+			f"insert into `tab{READINESS_CHANGE}` ({', '.join(f'`{c}`' for c in columns)}) "
 			f"values {', '.join([placeholder] * len(chunk))}",
 			[v for row in chunk for v in row],
 		)
@@ -226,9 +227,23 @@ def recompute_all(now: datetime | None = None) -> dict:
 
 	Set-based: one grouped aggregate joined into one UPDATE. Returns counts.
 	"""
+	return recompute(None, now)
+
+
+def recompute(candidates: list[str] | None, now: datetime | None = None) -> dict:
+	"""Recompute the scores and stages of these candidates (all when None) from their touchpoints."""
 	now = now or now_datetime()
+	if candidates is not None and not candidates:
+		return {"candidates_scored": 0, "stage_changes": 0}
+	only_c, only_t, only_params = "", "", []
+	if candidates is not None:
+		only_c = "and c.name in %s"
+		only_t = "where candidate in %s"
+		only_params = [tuple(candidates)]
 	settings = get_settings()
-	before = dict(frappe.db.sql(f"select name, readiness_stage from `tab{CANDIDATE}`"))
+	before = dict(
+		frappe.db.sql(f"select name, readiness_stage from `tab{CANDIDATE}` c where 1=1 {only_c}", only_params)
+	)
 	weight_sql, weight_params = _weight_case(settings.weights)
 	signal_sql, signal_params = _signal_columns()
 	since = settings.signals_since(now)
@@ -243,22 +258,28 @@ def recompute_all(now: datetime | None = None) -> dict:
 		f"""update `tab{CANDIDATE}` c
 		join (
 			select candidate, sum({weight_sql} * {decay_sql}) as score, {signal_sql}
-			from `tab{TOUCHPOINT}` group by candidate
+			from `tab{TOUCHPOINT}` {only_t} group by candidate
 		) s on s.candidate = c.name
 		set c.engagement_score = round(s.score, 4), c.readiness_stage = {stage_sql},
 			c.engagement_updated_at = %s""",
-		[*weight_params, *decay_params, *signal_params, *stage_params, now],
+		[*weight_params, *decay_params, *signal_params, *only_params, *stage_params, now],
 	)
 	scored = frappe.db.sql("select row_count()")[0][0]
 	frappe.db.sql(
 		f"""update `tab{CANDIDATE}` c set c.engagement_score = 0, c.readiness_stage = %s,
 			c.engagement_updated_at = %s
 		where (c.engagement_score != 0 or c.readiness_stage != %s or c.engagement_updated_at is null)
-		and not exists (select 1 from `tab{TOUCHPOINT}` t where t.candidate = c.name)""",
-		[ReadinessStage.COLD.value, now, ReadinessStage.COLD.value],
+		and not exists (select 1 from `tab{TOUCHPOINT}` t where t.candidate = c.name) {only_c}""",
+		[ReadinessStage.COLD.value, now, ReadinessStage.COLD.value, *only_params],
 	)
-	frappe.db.sql(f"update `tab{TOUCHPOINT}` set is_scored = 1 where is_scored = 0")
-	after = frappe.db.sql(f"select name, readiness_stage, engagement_score from `tab{CANDIDATE}`")
+	frappe.db.sql(
+		f"update `tab{TOUCHPOINT}` set is_scored = 1 where is_scored = 0 {only_t.replace('where', 'and')}",
+		only_params,
+	)
+	after = frappe.db.sql(
+		f"select name, readiness_stage, engagement_score from `tab{CANDIDATE}` c where 1=1 {only_c}",
+		only_params,
+	)
 	changes = [
 		(name, before.get(name), stage, flt(score), "recomputed")
 		for name, stage, score in after
@@ -266,6 +287,16 @@ def recompute_all(now: datetime | None = None) -> dict:
 	]
 	_record_stage_changes(changes, now)
 	return {"candidates_scored": scored, "stage_changes": len(changes)}
+
+
+def rescore_after_merge(source: str, target: str) -> None:
+	"""`recruit_crm_before_candidate_merge` hook: the survivor's score counts both histories."""
+	frappe.enqueue(
+		"recruit_crm.services.scoring.recompute",
+		queue="short",
+		enqueue_after_commit=True,
+		candidates=[target],
+	)
 
 
 def run_recompute_all() -> None:

@@ -121,3 +121,18 @@ class TestEngagement(RCTestCase):
 				self.now - timedelta(days=30)), thresholds,
 			)  # fmt: skip
 			self.assertEqual((row.readiness_stage, domain_stage), (expected, expected), events)
+
+	def test_a_merged_candidate_is_rescored_over_both_histories(self):
+		from recruit_crm.services.candidates import merge_candidates
+
+		duplicate = make_candidate().name
+		touchpoints.record(self.candidate, "Call")
+		touchpoints.record(duplicate, "Meeting")
+		self.assertIn(
+			"recruit_crm.services.scoring.rescore_after_merge",
+			frappe.get_hooks("recruit_crm_before_candidate_merge"),
+		)
+		merge_candidates(duplicate, self.candidate)
+		scoring.recompute([self.candidate])  # what the queued job runs after commit
+		self.assertAlmostEqual(stored(self.candidate).engagement_score, 5 + 8, places=2)
+		self.assertEqual(frappe.db.count("RC Touchpoint", {"candidate": self.candidate}), 2)

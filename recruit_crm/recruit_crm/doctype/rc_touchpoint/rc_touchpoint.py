@@ -96,5 +96,4 @@ def on_doctype_update() -> None:
 		["candidate", "occurred_at", "touchpoint_type", "job_opening"],
 		"candidate_occurred_at",
 	)
-	frappe.db.add_index("RC Touchpoint", ["reference_doctype", "reference_name(100)"], "reference_document")
 	frappe.db.add_index("RC Touchpoint", ["is_scored"], "is_scored")
