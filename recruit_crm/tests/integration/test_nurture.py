@@ -255,6 +255,26 @@ class TestDelivery(NurtureCase):
 		self.assertEqual({s.variant for s in stats["steps"]}, {"A", "B"})
 		self.assertEqual(sum(s.sent for s in stats["steps"]), 16)
 
+	def test_a_hard_bounce_marks_the_address_and_ends_the_sequence(self):
+		person = self.person()
+		campaign = self.campaign()
+		self.launch_with(campaign, [person])
+		self.sink.refuse.add(person.email)
+		try:
+			self.send()
+		finally:
+			self.sink.refuse.discard(person.email)
+		row = frappe.db.get_value(
+			MESSAGE, {"nurture_campaign": campaign.name}, ["status", "bounced_at"], as_dict=True
+		)
+		self.assertEqual(row.status, "Failed")
+		self.assertTrue(row.bounced_at)
+		self.assertEqual(frappe.db.get_value("RC Candidate", person.name, "has_bounced"), 1)
+		self.assertEqual(
+			frappe.db.get_value(ENROLLMENT, {"nurture_campaign": campaign.name}, ["status", "exit_reason"]),
+			("Exited", "Bounced"),
+		)
+
 
 class TestSendRules(NurtureCase):
 	def test_outside_business_hours_the_message_waits_for_the_window(self):
