@@ -17,7 +17,7 @@ from recruit_crm.services import nurture, nurture_delivery
 
 def run_crash_test(
 	messages: int = 10_000, kills: int = 100, port: int = 2660, seed: int = 7, progress=print,
-	kill_window: tuple[float, float] = (0.05, 0.6), batch: int = 200, keep: bool = False,
+	kill_window: tuple[float, float] = (0.0, 0.4), batch: int = 200, keep: bool = False,
 ) -> dict:  # fmt: skip
 	"""Returns counts: sent, unknown (and how many of those the server did receive), duplicates, lost."""
 	rnd = random.Random(seed)
@@ -38,6 +38,11 @@ def run_crash_test(
 				if not fx.wait_ready(proc):
 					fx.kill(proc)
 					raise RuntimeError("worker did not start: " + (proc.stderr.read() or "")[-2000:])
+				# kill at a random moment once this worker is sending (not while it starts up)
+				before = sink.messages
+				deadline = time.monotonic() + 20
+				while sink.messages == before and proc.poll() is None and time.monotonic() < deadline:
+					time.sleep(0.002)
 				time.sleep(rnd.uniform(*kill_window))
 				if proc.poll() is not None:  # finished everything before the kill
 					break
