@@ -40,3 +40,9 @@ def sync_audiences() -> None:
 	"""New pool members and rule matches join auto-enrolling campaigns; out-of-office pauses end."""
 	nurture.sync_audiences()
 	nurture.resume_auto_paused()
+	from recruit_crm.services import nurture_reports
+
+	for campaign in frappe.get_all(
+		nurture.CAMPAIGN, filters={"status": ["in", ["Active", "Paused"]]}, pluck="name"
+	):
+		nurture_reports.refresh_counters(campaign)

@@ -96,31 +96,34 @@ def campaign_stats(campaign: str) -> dict:
 	}
 
 
+def totals_of(stats: dict) -> dict:
+	"""The campaign's counter fields from its stats."""
+	return {
+		"enrolled_count": stats["enrolled"],
+		"active_count": stats["by_status"].get("Active", 0) + stats["by_status"].get("Waiting", 0),
+		"sent_count": sum(r.sent for r in stats["steps"]),
+		"unknown_count": sum(r.unknown for r in stats["steps"]),
+		"applied_count": stats["applied"],
+		"hired_count": stats["hired"],
+	}
+
+
 def refresh_counters(campaign: str) -> dict:
+	"""Store the counters shown in the campaign list."""
 	stats = campaign_stats(campaign)
-	sent = sum(r.sent for r in stats["steps"])
-	unknown = sum(r.unknown for r in stats["steps"])
-	frappe.db.set_value(
-		CAMPAIGN,
-		campaign,
-		{
-			"enrolled_count": stats["enrolled"],
-			"active_count": stats["by_status"].get("Active", 0) + stats["by_status"].get("Waiting", 0),
-			"sent_count": sent,
-			"unknown_count": unknown,
-			"applied_count": stats["applied"],
-			"hired_count": stats["hired"],
-		},
-		update_modified=False,
-	)
+	frappe.db.set_value(CAMPAIGN, campaign, totals_of(stats), update_modified=False)
 	return stats
 
 
-def campaign_stats_html(campaign: str) -> str:
+def stats_html(stats: dict) -> str:
 	return frappe.render_template(
 		"recruit_crm/templates/includes/nurture_stats.html",
-		{"stats": campaign_stats(campaign), "columns": FUNNEL_COLUMNS, "_": _},
+		{"stats": stats, "columns": FUNNEL_COLUMNS, "_": _},
 	)
+
+
+def campaign_stats_html(campaign: str) -> str:
+	return stats_html(campaign_stats(campaign))
 
 
 # --- dry run ----------------------------------------------------------------------------------
@@ -133,11 +136,16 @@ def dry_run(campaign: str, sample_size: int = 5, forecast_days: int = 30) -> dic
 	sql, params = nurture.audience_sql(doc)
 	now = now_datetime()
 	params = {**params, "today": now.date(), "campaign": campaign}
-	if not sql:
-		return {"entering": 0, "left_out": {}, "sample": [], "forecast": [], "already_enrolled": 0}
-	base = f"""from `tabRC Candidate` c where c.name in (select a.name from ({sql}) a)
-		and not exists (select 1 from `tab{ENROLLMENT}` e where e.nurture_campaign = %(campaign)s
-			and e.candidate = c.name)"""
+	manual = not sql
+	if sql:
+		base = f"""from `tabRC Candidate` c where c.name in (select a.name from ({sql}) a)
+			and not exists (select 1 from `tab{ENROLLMENT}` e where e.nurture_campaign = %(campaign)s
+				and e.candidate = c.name)"""
+	else:
+		# Manual enrolment only: preview the people enrolled so far who are still in the sequence.
+		sql = f"""select e.candidate as name from `tab{ENROLLMENT}` e where e.nurture_campaign = %(campaign)s
+			and e.status in ('Active', 'Waiting', 'Paused')"""
+		base = f"from `tabRC Candidate` c where c.name in (select a.name from ({sql}) a)"
 	entering = frappe.db.sql(f"select count(*) {base} and {SENDABLE_SQL}", params)[0][0]
 	left_out = dict(
 		frappe.db.sql(
@@ -193,6 +201,7 @@ def dry_run(campaign: str, sample_size: int = 5, forecast_days: int = 30) -> dic
 		days=forecast_days,
 	)
 	return {
+		"manual": manual,
 		"entering": entering,
 		"left_out": left_out,
 		"already_enrolled": already,

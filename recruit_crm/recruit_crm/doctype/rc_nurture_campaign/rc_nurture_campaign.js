@@ -49,7 +49,9 @@ function show_dry_run(frm) {
 			.join("");
 		const dialog = new frappe.ui.Dialog({ title: __("Dry Run"), size: "extra-large" });
 		dialog.$body.html(`
-			<p><b>${d.entering}</b> ${__("people would enter")}; ${__("already enrolled")}: ${d.already_enrolled}; ${__("left out")}: ${left}.</p>
+			<p>${d.manual
+				? `${__("No pool or rule audience: people are enrolled by hand.")} <b>${d.entering}</b> ${__("people are in the sequence and may be emailed")}; ${__("left out")}: ${left}.`
+				: `<b>${d.entering}</b> ${__("people would enter")}; ${__("already enrolled")}: ${d.already_enrolled}; ${__("left out")}: ${left}.`}</p>
 			<h5>${__("Their emails")}</h5>${people || `<p class="text-muted">${__("Nobody to show.")}</p>`}
 			<h5 style="margin-top:16px">${__("Send forecast (people who do not engage)")}: ${d.forecast_total}</h5>
 			<table class="table table-sm table-bordered small"><thead><tr><th>${__("Date")}</th><th class="text-right">${__("Emails")}</th></tr></thead><tbody>${days}</tbody></table>`);

@@ -71,10 +71,12 @@ class RCNurtureCampaign(Document):
 		self.validate_audience_rules()
 
 	def onload(self):
-		from recruit_crm.services.nurture_reports import campaign_stats_html
+		from recruit_crm.services.nurture_reports import campaign_stats, stats_html, totals_of
 
 		if not self.is_new():
-			self.set_onload("stats_html", campaign_stats_html(self.name))
+			stats = campaign_stats(self.name)
+			self.update(totals_of(stats))  # shown fresh; stored counters are refreshed every 5 minutes
+			self.set_onload("stats_html", stats_html(stats))
 
 	def assign_step_keys(self):
 		"""Messages are keyed by step_key, so reordering or inserting steps never re-sends one."""
