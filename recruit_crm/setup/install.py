@@ -35,6 +35,7 @@ def after_install() -> None:
 	_add_pool_indexes()
 	_setup_nurture()
 	link_unlinked_applicants()
+	_queue_system_pool_backfill()
 
 
 def after_migrate() -> None:
@@ -115,3 +116,15 @@ def _add_pool_indexes() -> None:
 
 	for module in (rc_candidate_skill, rc_talent_pool_member, rc_talent_pool_change):
 		module.on_doctype_update()
+
+
+def _queue_system_pool_backfill() -> None:
+	"""Fill the system pools (silver medalists, past applicants, alumni) from existing HRMS history."""
+	frappe.enqueue(
+		"recruit_crm.services.system_pools.backfill_system_pools",
+		queue="long",
+		timeout=3600,
+		job_id="recruit_crm:backfill_system_pools",
+		deduplicate=True,
+		enqueue_after_commit=True,
+	)
