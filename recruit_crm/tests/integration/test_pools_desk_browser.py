@@ -183,13 +183,18 @@ class TestPoolsInTheDesk(RCTestCase):
 		rows.first.click()
 		page.click("button:has-text('Actions')")
 		page.click("a.dropdown-item:has-text('Add to Talent Pool')")
-		dialog = page.wait_for_selector(".modal.show")
-		# Escape would close the dialog, so the link value is set the way a picked suggestion sets it.
-		page.wait_for_function("() => window.cur_dialog && cur_dialog.fields_dict.pool")
-		page.evaluate("(pool) => cur_dialog.set_value('pool', pool)", self.manual_pool.name)
-		dialog.query_selector("textarea[data-fieldname=reason]").fill("Strong portfolio")
-		page.locator(".modal.show .modal-footer .btn-primary:visible").first.click()
-		page.wait_for_selector(".alert-message:has-text('added')")
+		modal = page.locator(".modal.show", has_text="to a Talent Pool")
+		modal.wait_for()
+		# Escape would close the dialog, so the link value is set the way a picked suggestion sets
+		# it, on our dialog (another may be open: desk notices).
+		find = "(frappe.ui.open_dialogs || []).concat([window.cur_dialog]).find(d => d && d.fields_dict && d.fields_dict.pool)"
+		page.wait_for_function(f"() => {find}")
+		page.evaluate(f"(pool) => {find}.set_value('pool', pool)", self.manual_pool.name)
+		modal.locator("textarea[data-fieldname=reason]").fill("Strong portfolio")
+		with page.expect_response(lambda r: "recruit_crm.api.talent_pool.add_to_pool" in r.url) as call:
+			modal.locator(".modal-footer .btn-primary:visible").first.click()
+		self.assertEqual(call.value.status, 200, call.value.text())
+		self.assertEqual(call.value.json()["message"]["joined"], 1)
 		frappe.db.rollback()
 		self.assertEqual(pools.active_members(self.manual_pool.name), [self.people[1].name])
 
