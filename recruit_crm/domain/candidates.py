@@ -31,6 +31,9 @@ def normalize_email(raw: str | None) -> str:
 		raise InvalidEmail(f"Email is longer than {MAX_EMAIL_LENGTH} characters")
 	if not _EMAIL_RE.match(value) or ".." in value:
 		raise InvalidEmail(f"'{raw}' is not a valid email address")
+	if value.endswith(".invalid"):
+		# RFC 2606 reserves .invalid; erased and anonymised records use it, and no person has one.
+		raise InvalidEmail(f"'{raw}' is a placeholder, not a person's address")
 	return value
 
 

@@ -252,6 +252,11 @@ class TestRetentionAndErasure(RCTestCase):
 		erased = frappe.db.get_value("Interview", self.interview.name, "job_applicant")
 		self.assertTrue(erased.startswith("erased-applicant-"))
 		self.assertEqual(frappe.db.get_value("Job Applicant", erased, "applicant_name"), "Erased")
+		from recruit_crm.services.candidates import link_job_applicant
+
+		husk = frappe.get_doc("Job Applicant", erased)
+		link_job_applicant(husk)  # what a save or the hourly backfill does: no new candidate appears
+		self.assertFalse(husk.rc_candidate)
 
 	def test_only_hr_managers_may_erase_through_the_api(self):
 		from recruit_crm.api.privacy import erase_candidate

@@ -86,6 +86,15 @@ class TestHardBounce(unittest.TestCase):
 		self.assertFalse(consent.is_hard_bounce(None))
 
 
+class TestErasedAddresses(unittest.TestCase):
+	def test_placeholder_addresses_of_erased_records_are_never_a_person(self):
+		from recruit_crm.domain.candidates import is_valid_email
+
+		self.assertFalse(is_valid_email("erased-applicant-1a2b3c@erased.invalid"))
+		self.assertFalse(is_valid_email("ab12cd34ef@anonymised.invalid"))
+		self.assertTrue(is_valid_email("someone@invalid-domain.example"))
+
+
 class TestTrackedLinks(unittest.TestCase):
 	def test_only_http_links_and_site_paths_are_redirect_targets(self):
 		for good in ("https://example.org/jobs/1", "http://x.y/", "/jobs/acme/engineer"):
