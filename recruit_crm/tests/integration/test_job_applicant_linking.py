@@ -5,6 +5,7 @@ import threading
 
 import frappe
 from frappe.tests.test_api import FrappeAPITestCase
+from frappe.utils import get_test_client
 
 from recruit_crm.services.candidates import get_or_create_candidate, link_unlinked_applicants
 from recruit_crm.tests.factories import make_candidate, make_job_applicant, make_job_opening, unique_email
@@ -122,6 +123,8 @@ class TestRestApiLinking(FrappeAPITestCase):
 class TestGuestWebFormLinking(FrappeAPITestCase):
 	"""HRMS's public job application form runs as Guest."""
 
+	TEST_CLIENT = get_test_client()  # never the logged-in client other API test classes share
+
 	def tearDown(self):
 		for name in frappe.get_all("Job Applicant", filters={"email_id": self.email}, pluck="name"):
 			frappe.delete_doc("Job Applicant", name, force=True, ignore_permissions=True)
@@ -148,7 +151,7 @@ class TestGuestWebFormLinking(FrappeAPITestCase):
 			"Job Applicant", filters={"email_id": self.email}, fields=["name", "rc_candidate", "owner"]
 		)
 		self.assertEqual(len(applicants), 1)
-		self.assertEqual(applicants[0].owner, "Guest")
+		self.assertEqual(applicants[0].owner, "Guest", "the web form ran as a guest")
 		self.assertEqual(_candidate_for(self.email), [applicants[0].rc_candidate])
 		frappe.delete_doc("Job Opening", opening.name, force=True, ignore_permissions=True)
 

@@ -10,7 +10,7 @@ import re
 
 import frappe
 from frappe.tests.test_api import FrappeAPITestCase, make_request
-from frappe.utils import add_days, random_string
+from frappe.utils import add_days, get_test_client, random_string
 
 from recruit_crm.services import portal_tokens
 from recruit_crm.tests.factories import make_candidate, make_job_opening, unique_email
@@ -20,6 +20,10 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
 
 
 class PortalTestCase(FrappeAPITestCase):
+	# A client of its own: FrappeAPITestCase shares one cookie jar across classes, and a class that
+	# logged in before would make these "guest" requests run as Administrator.
+	TEST_CLIENT = get_test_client()
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -37,6 +41,7 @@ class PortalTestCase(FrappeAPITestCase):
 
 	def setUp(self):
 		frappe.cache.delete_keys("rl:")
+		self.TEST_CLIENT._cookies.clear()  # every test starts as a fresh, anonymous visitor
 
 	def http(self, verb: str, path: str, **kwargs):
 		"""A request through the WSGI app, in its own thread and connection (as a browser would)."""
