@@ -27,8 +27,9 @@ class RCCandidate(Document):
 		from recruit_crm.recruit_crm.doctype.rc_candidate_skill.rc_candidate_skill import RCCandidateSkill
 
 		alternate_emails: DF.Table[RCCandidateEmail]
+		anonymized_at: DF.Datetime | None
 		application_count: DF.Int
-		applications_html: DF.HTML | None
+		consent_expires_on: DF.Date | None
 		country: DF.Link | None
 		crm_stage: DF.Literal[
 			"Prospect",
@@ -50,13 +51,25 @@ class RCCandidate(Document):
 			"", "None", "Secondary", "Vocational", "Associate", "Bachelor", "Master", "Doctorate"
 		]
 		email: DF.Data
+		email_frequency: DF.Literal["Any", "Weekly", "Monthly", "Important Only"]
+		emails_paused_until: DF.Date | None
+		engagement_score: DF.Float
+		engagement_updated_at: DF.Datetime | None
 		full_name: DF.Data
+		has_bounced: DF.Check
+		has_marketing_consent: DF.Check
+		has_pool_consent: DF.Check
+		interests: DF.SmallText | None
+		is_anonymized: DF.Check
+		is_unsubscribed: DF.Check
 		languages: DF.Table[RCCandidateLanguage]
 		last_activity_at: DF.Datetime | None
 		linkedin_url: DF.Data | None
 		location: DF.Data | None
 		phone: DF.Data | None
 		portfolio_url: DF.Data | None
+		preferred_locations: DF.SmallText | None
+		readiness_stage: DF.Literal["Cold", "Warm", "Hot", "Ready"]
 		recruiter: DF.Link | None
 		referred_by: DF.Link | None
 		resume: DF.Attach | None

@@ -5,6 +5,21 @@ from frappe.model.document import Document
 
 
 class RCCandidateSkill(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		proficiency: DF.Literal["Beginner", "Intermediate", "Advanced", "Expert"]
+		skill: DF.Link
+		years: DF.Float
+	# end: auto-generated types
 	pass
 
 

@@ -30,8 +30,8 @@ class RCContent(Document):
 		route: DF.Data | None
 		summary: DF.SmallText | None
 		title: DF.Data
-		view_count: DF.Int
 		video_url: DF.Data | None
+		view_count: DF.Int
 	# end: auto-generated types
 
 	def validate(self) -> None:

@@ -57,7 +57,6 @@ class RCNurtureCampaign(Document):
 		send_on_weekends: DF.Check
 		send_start_time: DF.Time | None
 		sent_count: DF.Int
-		stats_html: DF.HTML | None
 		status: DF.Literal["Draft", "Active", "Paused", "Completed"]
 		steps: DF.Table[RCNurtureStep]
 		talent_pools: DF.TableMultiSelect[RCNurtureCampaignPool]

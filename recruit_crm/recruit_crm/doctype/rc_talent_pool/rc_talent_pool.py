@@ -27,7 +27,6 @@ class RCTalentPool(Document):
 
 		designation: DF.Link | None
 		designations: DF.Table[RCTalentPoolDesignation]
-		insights_html: DF.HTML | None
 		is_active: DF.Check
 		is_time_relative: DF.Check
 		job_openings: DF.Table[RCTalentPoolJobOpening]
@@ -40,7 +39,6 @@ class RCTalentPool(Document):
 		rebuild_status: DF.Literal["", "Queued", "Running", "Done", "Failed"]
 		recruiter: DF.Link | None
 		rules: DF.JSON | None
-		rules_html: DF.HTML | None
 		rules_summary: DF.SmallText | None
 		system_kind: DF.Literal["", "Silver Medalists", "Alumni", "Past Applicants", "Talent Community"]
 		user_group: DF.Link | None
