@@ -29,6 +29,7 @@ doctype_list_js = {
 
 # Document events. One key per doctype; handlers of one event run in list order.
 _HRMS = "recruit_crm.integrations.hrms"
+_REFRESH = "recruit_crm.integrations.hrms.application_documents.refresh_applicant_candidate"
 _POOLS = "recruit_crm.integrations.pool_upkeep"
 _CAPTURE = "recruit_crm.services.capture.capture_document"  # touchpoints from platform documents
 _CAREERS_CACHE = "recruit_crm.services.careers.clear_careers_cache"
@@ -44,19 +45,19 @@ doc_events = {
 		"after_delete": [f"{_HRMS}.job_applicant.after_delete", f"{_POOLS}.job_applicant_after_delete"],
 	},
 	"Interview": {
-		"on_update": f"{_HRMS}.interview.on_update",
-		"on_submit": [f"{_HRMS}.interview.on_submit", _CAPTURE],
-		"on_cancel": f"{_HRMS}.interview.on_cancel",
+		"on_update": _REFRESH,
+		"on_submit": [_REFRESH, _CAPTURE],
+		"on_cancel": _REFRESH,
 		"on_change": [f"{_POOLS}.interview_on_change"],
 	},
 	"Interview Feedback": {"on_submit": [_CAPTURE]},
 	"Job Offer": {
-		"on_update": f"{_HRMS}.job_offer.on_update",
-		"on_change": [f"{_HRMS}.job_offer.on_change", _CAPTURE],
-		"on_cancel": f"{_HRMS}.job_offer.on_cancel",
+		"on_update": _REFRESH,
+		"on_change": [_REFRESH, _CAPTURE],
+		"on_cancel": _REFRESH,
 	},
 	"Employee": {
-		"after_insert": [f"{_HRMS}.employee.after_insert", _CAPTURE],
+		"after_insert": [_REFRESH, _CAPTURE],
 		"on_change": [f"{_POOLS}.employee_on_update"],
 	},
 	"Exit Interview": {"on_change": [f"{_POOLS}.exit_interview_on_change"]},
