@@ -5,7 +5,7 @@ import random
 import frappe
 
 from recruit_crm.benchmarks import Figure, register, timed
-from recruit_crm.services.candidate_import import CHUNK, import_candidates
+from recruit_crm.services.candidate_import import _multi_row_insert, import_candidates, new_names
 from recruit_crm.services.demo import make_candidate_rows
 
 
@@ -60,25 +60,27 @@ def _raw_insert_baseline(rows: list[dict]) -> float:
 	Runs first in the transaction: Frappe refuses DDL (the temporary tables) after a write.
 	"""
 	# Same-shaped copies holding the same existing rows, so both sides write into indexes of one size.
-	frappe.db.sql("create temporary table `rc_bench_candidate` like `tabRC Candidate`")
-	frappe.db.sql("create temporary table `rc_bench_skill` like `tabRC Candidate Skill`")
-	frappe.db.sql("insert into `rc_bench_candidate` select * from `tabRC Candidate`")
-	frappe.db.sql("insert into `rc_bench_skill` select * from `tabRC Candidate Skill`")
+	frappe.db.sql("create temporary table `tabRC Bench Import Candidate` like `tabRC Candidate`")
+	frappe.db.sql("create temporary table `tabRC Bench Import Skill` like `tabRC Candidate Skill`")
+	frappe.db.sql("insert into `tabRC Bench Import Candidate` select * from `tabRC Candidate`")
+	frappe.db.sql("insert into `tabRC Bench Import Skill` select * from `tabRC Candidate Skill`")
 	now = frappe.utils.now_datetime()
 	columns = ("name", "email", "full_name", "phone", "current_title", "current_employer", "location", "country",
 		"timezone", "total_experience_years", "education_level", "education_field", "education_institution",
 		"source", "source_medium", "source_campaign", "creation", "modified")  # fmt: skip
 	candidate_values = []
 	skill_values = []
+	# The same kind of names as the importer writes (opaque, time-ordered), so both sides append alike.
+	names = iter(new_names(len(rows) + sum(len(r["skills"]) for r in rows)))
 	for i, r in enumerate(rows):
-		name = f"b{i:09d}"
+		name = next(names)
 		candidate_values.append(
 			(name, f"{i}.{r['email'].strip().lower()}", *[r.get(c) for c in columns[2:-2]], now, now)
 		)
 		for j, s in enumerate(r["skills"]):
 			skill_values.append(
 				(
-					f"{name}{j}",
+					next(names),
 					name,
 					"RC Candidate",
 					"skills",
@@ -104,22 +106,12 @@ def _raw_insert_baseline(rows: list[dict]) -> float:
 	)
 
 	def insert_all():
-		for table, cols, values in (
-			("rc_bench_candidate", columns, candidate_values),
-			("rc_bench_skill", skill_columns, skill_values),
-		):
-			placeholder = "(" + ", ".join(["%s"] * len(cols)) + ")"
-			col_sql = ", ".join(f"`{c}`" for c in cols)
-			for start in range(0, len(values), CHUNK):
-				chunk = values[start : start + CHUNK]
-				frappe.db.sql(
-					f"insert into `{table}` ({col_sql}) values {', '.join([placeholder] * len(chunk))}",
-					[v for row in chunk for v in row],
-				)
+		_multi_row_insert("RC Bench Import Candidate", columns, candidate_values)
+		_multi_row_insert("RC Bench Import Skill", skill_columns, skill_values)
 
 	frappe.db.commit()  # nosemgrep: temporary tables only; ends the copy's transaction before timing
 	seconds, _ = timed(insert_all)
 	frappe.db.rollback()  # DDL is refused after writes in a transaction
-	frappe.db.sql("drop temporary table `rc_bench_candidate`")
-	frappe.db.sql("drop temporary table `rc_bench_skill`")
+	frappe.db.sql("drop temporary table `tabRC Bench Import Candidate`")
+	frappe.db.sql("drop temporary table `tabRC Bench Import Skill`")
 	return seconds
