@@ -9,17 +9,14 @@ deleted again in tearDownClass.
 """
 
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import time
-import unittest
 
 import frappe
 from frappe.utils import random_string
 
 from recruit_crm.services import pools
+from recruit_crm.tests.browser import free_port, launch_chromium, require_playwright, serve
 from recruit_crm.tests.factories import (
 	ensure_designation,
 	ensure_skill,
@@ -30,30 +27,14 @@ from recruit_crm.tests.factories import (
 )
 from recruit_crm.tests.integration import RCTestCase
 
-CHROMIUM = os.environ.get("RC_CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 90_000
-
-
-def _free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
 
 
 class TestPoolsInTheDesk(RCTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		try:
-			from playwright.sync_api import sync_playwright
-		except ImportError:
-			raise unittest.SkipTest(
-				"browser tests skipped: the playwright package is not installed"
-			) from None
-		if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-			raise unittest.SkipTest(
-				f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium)"
-			)
+		sync_playwright = require_playwright()
 		frappe.set_user("Administrator")
 		tag = random_string(6)
 		cls.skill = ensure_skill(f"RCT Desk Skill {tag}")
@@ -73,35 +54,17 @@ class TestPoolsInTheDesk(RCTestCase):
 		cls.tag = tag
 		frappe.db.commit()  # nosemgrep: the server process reads it
 		cls.site = frappe.local.site
-		cls.port = _free_port()
+		cls.port = free_port()
 		cls.base = f"http://{cls.site}:{cls.port}"
-		cls.server = subprocess.Popen(
+		cls.server = serve(
 			[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", cls.site, "serve",
 				"--port", str(cls.port), "--noreload"],
 			cwd=os.path.abspath(frappe.local.sites_path),
-			stdout=subprocess.DEVNULL,
-			stderr=subprocess.DEVNULL,
+			site=cls.site,
+			port=cls.port,
 		)  # fmt: skip
-		cls._wait_for_server()
 		cls.playwright = sync_playwright().start()
-		cls.browser = cls.playwright.chromium.launch(
-			executable_path=CHROMIUM,
-			args=["--no-sandbox", "--disable-gpu", f"--host-resolver-rules=MAP {cls.site} 127.0.0.1"],
-		)
-
-	@classmethod
-	def _wait_for_server(cls):
-		deadline = time.time() + 90
-		while time.time() < deadline:
-			try:
-				with socket.create_connection(("127.0.0.1", cls.port), timeout=1) as s:
-					s.sendall(f"GET /api/method/ping HTTP/1.0\r\nHost: {cls.site}\r\n\r\n".encode())
-					if b"pong" in s.recv(4096):
-						return
-			except OSError:
-				pass
-			time.sleep(0.5)
-		raise RuntimeError("the desk server did not start")
+		cls.browser = launch_chromium(cls.playwright, cls.site)
 
 	@classmethod
 	def tearDownClass(cls):

@@ -11,22 +11,17 @@ the class is skipped with a message saying so.
 import email
 import os
 import re
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import unittest
 from pathlib import Path
 
 import frappe
 from frappe.utils import random_string
 
+from recruit_crm.tests.browser import free_port, launch_chromium, require_playwright, serve
 from recruit_crm.tests.factories import make_job_opening, unique_email
 from recruit_crm.tests.integration import RCTestCase
 
-CHROMIUM = os.environ.get("RC_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("RC_SCREENSHOT_DIR", tempfile.gettempdir())) / "recruit_crm_screenshots"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -57,28 +52,13 @@ UNLABELLED_JS = """
 """
 
 
-def _free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
 class TestPortalInBrowser(RCTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		try:
-			from playwright.sync_api import sync_playwright
-		except ImportError:
-			raise unittest.SkipTest(
-				"browser tests skipped: the playwright package is not installed"
-			) from None
-		if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-			raise unittest.SkipTest(
-				f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium)"
-			)
+		sync_playwright = require_playwright()
 		cls.site = frappe.local.site
-		cls.port = _free_port()
+		cls.port = free_port()
 		cls.base = f"http://{cls.site}:{cls.port}"
 		cls.opening = make_job_opening(
 			title=f"RC Browser Role {random_string(5)}", description="<p>Build great things.</p>"
@@ -87,41 +67,15 @@ class TestPortalInBrowser(RCTestCase):
 		frappe.db.commit()  # nosemgrep: the server process reads it
 		frappe.website.utils.clear_cache()
 		gunicorn = Path(sys.executable).parent / "gunicorn"
-		cls.server = subprocess.Popen(
+		cls.server = serve(
 			[str(gunicorn), "-b", f"127.0.0.1:{cls.port}", "-w", "2", "-t", "60", "frappe.app:application"],
 			cwd=os.path.abspath(frappe.local.sites_path),
-			stdout=subprocess.DEVNULL,
-			stderr=subprocess.DEVNULL,
+			site=cls.site,
+			port=cls.port,
 		)
-		cls._wait_for_server()
 		cls.playwright = sync_playwright().start()
-		cls.browser = cls.playwright.chromium.launch(
-			executable_path=CHROMIUM,
-			args=[
-				"--no-sandbox",
-				"--disable-gpu",
-				"--disable-quic",
-				"--no-first-run",
-				"--disable-background-networking",
-				"--disable-component-update",
-				"--disable-sync",
-				f"--host-resolver-rules=MAP {cls.site} 127.0.0.1",
-			],
-		)
+		cls.browser = launch_chromium(cls.playwright, cls.site)
 		SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-	@classmethod
-	def _wait_for_server(cls):
-		deadline = time.time() + 60
-		while time.time() < deadline:
-			try:
-				with socket.create_connection(("127.0.0.1", cls.port), timeout=1) as s:
-					s.sendall(f"GET /api/method/ping HTTP/1.0\r\nHost: {cls.site}\r\n\r\n".encode())
-					if b"pong" in s.recv(4096):
-						return
-			except OSError:
-				time.sleep(0.5)
-		raise RuntimeError("gunicorn did not start for the browser tests")
 
 	@classmethod
 	def tearDownClass(cls):
