@@ -12,6 +12,7 @@ import time
 import frappe
 from frappe.utils import get_bench_path, now_datetime
 
+from recruit_crm.benchmarks.smtp_sink import upsert_loopback_account
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.services import nurture
 from recruit_crm.services.candidate_import import _multi_row_insert
@@ -31,24 +32,7 @@ BODY = (
 
 def ensure_sink_account(port: int, sender: str = "talent@bench.localhost") -> str:
 	"""An outgoing Email Account for the sink on `port` (the sink must be running)."""
-	values = {
-		"email_id": sender,
-		"enable_outgoing": 1,
-		"enable_incoming": 0,
-		"smtp_server": "127.0.0.1",
-		"smtp_port": port,
-		"use_tls": 0,
-		"use_ssl": 0,
-		"no_smtp_authentication": 1,
-		"awaiting_password": 0,
-		"track_email_status": 1,
-	}
-	if frappe.db.exists("Email Account", ACCOUNT):
-		frappe.db.set_value("Email Account", ACCOUNT, values)
-	else:
-		frappe.get_doc({"doctype": "Email Account", "email_account_name": ACCOUNT, **values}).insert(
-			ignore_permissions=True
-		)
+	upsert_loopback_account(ACCOUNT, port, sender, track_email_status=1)
 	ensure_template()
 	return ACCOUNT
 

@@ -57,3 +57,28 @@ class SmtpSink:
 
 	def __exit__(self, *exc):
 		self.controller.stop()
+
+
+def upsert_loopback_account(name: str, port: int, sender: str, **extra) -> str:
+	"""An outgoing Email Account named `name` that sends to the sink on 127.0.0.1:`port`."""
+	import frappe
+
+	values = {
+		"email_id": sender,
+		"enable_outgoing": 1,
+		"enable_incoming": 0,
+		"smtp_server": "127.0.0.1",
+		"smtp_port": port,
+		"use_tls": 0,
+		"use_ssl": 0,
+		"no_smtp_authentication": 1,
+		"awaiting_password": 0,
+		**extra,
+	}
+	if frappe.db.exists("Email Account", name):
+		frappe.db.set_value("Email Account", name, values)
+	else:
+		frappe.get_doc({"doctype": "Email Account", "email_account_name": name, **values}).insert(
+			ignore_permissions=True
+		)
+	return name

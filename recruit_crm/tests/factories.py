@@ -182,24 +182,9 @@ def make_email_template(
 
 def ensure_sink_email_account(port: int, name: str = "RC Test Sink") -> str:
 	"""An outgoing Email Account pointing at a loopback SMTP server on `port` (which must be running)."""
-	values = {
-		"email_id": "talent@rc-test.localhost",
-		"enable_outgoing": 1,
-		"enable_incoming": 0,
-		"smtp_server": "127.0.0.1",
-		"smtp_port": port,
-		"use_tls": 0,
-		"use_ssl": 0,
-		"no_smtp_authentication": 1,
-		"awaiting_password": 0,
-	}
-	if frappe.db.exists("Email Account", name):
-		frappe.db.set_value("Email Account", name, values)
-	else:
-		frappe.get_doc({"doctype": "Email Account", "email_account_name": name, **values}).insert(
-			ignore_permissions=True
-		)
-	return name
+	from recruit_crm.benchmarks.smtp_sink import upsert_loopback_account
+
+	return upsert_loopback_account(name, port, "talent@rc-test.localhost")
 
 
 def make_nurture_campaign(email_account: str, steps: list[dict], **values):
