@@ -156,13 +156,16 @@ def _signals_for(candidates: list[str], since: datetime) -> dict[str, frozenset[
 	params = [since if p is None else p for p in params]
 	found: dict[str, frozenset[str]] = {}
 	signal_names = [r.signal for r in rules.SIGNAL_RULES]
+	# Only signal-bearing touchpoints can set a signal: skip every other row in the scan.
+	signal_types = sorted({t for r in rules.SIGNAL_RULES for t in r.touchpoint_types})
 	for start in range(0, len(candidates), CHUNK):
 		chunk = candidates[start : start + CHUNK]
 		rows = frappe.db.sql(
 			f"""select candidate, {columns} from `tab{TOUCHPOINT}`
 			where candidate in ({", ".join(["%s"] * len(chunk))}) and occurred_at >= %s
+			and touchpoint_type in ({", ".join(["%s"] * len(signal_types))})
 			group by candidate""",
-			[*params, *chunk, since],
+			[*params, *chunk, since, *signal_types],
 		)
 		for candidate, *flags in rows:
 			found[candidate] = frozenset(s for s, flag in zip(signal_names, flags, strict=True) if flag)
