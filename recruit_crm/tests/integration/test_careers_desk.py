@@ -150,3 +150,46 @@ class TestHrmsJobsRedirect(RCTestCase):
 		frappe.cache.delete_value("website_redirects")
 		resolve_redirect("jobs")  # no redirect any more
 		self.assertFalse(frappe.db.exists("Website Route Redirect", {"source": "jobs"}))
+
+
+class TestWelcomeCampaign(RCTestCase):
+	def test_confirmed_community_members_join_the_configured_welcome_campaign(self):
+		from recruit_crm.services import nurture, portal_tokens
+		from recruit_crm.tests.factories import (
+			ensure_sink_email_account,
+			make_email_template,
+			make_nurture_campaign,
+			unique_email,
+		)
+
+		campaign = make_nurture_campaign(
+			ensure_sink_email_account(2599),
+			[{"step_type": "Send Email", "email_template": make_email_template()}],
+		)
+		nurture.launch(campaign.name)
+		settings = frappe.get_single("RC Settings")
+		settings.welcome_campaign = campaign.name
+		settings.save()
+		email = unique_email("welcome")
+		signup = frappe.get_doc(
+			{
+				"doctype": "RC Community Signup",
+				"email": email,
+				"full_name": "Welcome Person",
+				"status": "Pending",
+				"submitted_at": frappe.utils.now_datetime(),
+			}
+		).insert(ignore_permissions=True)
+		token = portal_tokens.make_token(signup.name, portal_tokens.CONFIRM_COMMUNITY, ttl_days=7)
+
+		self.assertTrue(portal.confirm_community(token))
+
+		candidate = frappe.db.get_value("RC Candidate", {"email": email}, "name")
+		self.assertTrue(
+			frappe.db.exists(
+				"RC Nurture Enrollment", {"nurture_campaign": campaign.name, "candidate": candidate}
+			),
+			"the new member is enrolled in the welcome campaign",
+		)
+		settings.welcome_campaign = None
+		settings.save()
