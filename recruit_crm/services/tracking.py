@@ -98,6 +98,23 @@ def _record_if_candidate(candidate: str, **row) -> None:
 		record_many([{"candidate": candidate, **row}])
 
 
+def _record_email_event(candidate: str, touchpoint_type: str, x: dict, **extra) -> None:
+	"""After the response: an inbound email touchpoint carrying the signed context `x`."""
+	_after_response(
+		lambda: _record_if_candidate(
+			candidate,
+			touchpoint_type=touchpoint_type,
+			channel=TouchpointChannel.EMAIL.value,
+			direction=TouchpointDirection.INBOUND.value,
+			reference_doctype=x.get("rd"),
+			reference_name=x.get("rn"),
+			nurture_campaign=x.get("nc"),
+			job_opening=x.get("jo"),
+			**extra,
+		)
+	)
+
+
 def handle_open(token: str | None) -> None:
 	"""Record an open for a genuine pixel token (at most one per email)."""
 	payload = _read(token, OPEN)
@@ -105,18 +122,11 @@ def handle_open(token: str | None) -> None:
 		return
 	x = payload.get("x") or {}
 	candidate = payload["s"]
-	_after_response(
-		lambda: _record_if_candidate(
-			candidate,
-			touchpoint_type=TouchpointType.EMAIL_OPENED.value,
-			channel=TouchpointChannel.EMAIL.value,
-			direction=TouchpointDirection.INBOUND.value,
-			reference_doctype=x.get("rd"),
-			reference_name=x.get("rn"),
-			nurture_campaign=x.get("nc"),
-			job_opening=x.get("jo"),
-			dedupe_key=f"open:{candidate}:{x.get('rd')}:{x.get('rn')}:{x.get('nc')}",
-		)
+	_record_email_event(
+		candidate,
+		TouchpointType.EMAIL_OPENED.value,
+		x,
+		dedupe_key=f"open:{candidate}:{x.get('rd')}:{x.get('rn')}:{x.get('nc')}",
 	)
 
 
@@ -127,20 +137,7 @@ def handle_click(token: str | None) -> str:
 	url = x.get("u")
 	if not payload or not is_safe_redirect(url):
 		return "/"
-	candidate = payload["s"]
-	_after_response(
-		lambda: _record_if_candidate(
-			candidate,
-			touchpoint_type=TouchpointType.EMAIL_CLICKED.value,
-			channel=TouchpointChannel.EMAIL.value,
-			direction=TouchpointDirection.INBOUND.value,
-			reference_doctype=x.get("rd"),
-			reference_name=x.get("rn"),
-			nurture_campaign=x.get("nc"),
-			job_opening=x.get("jo"),
-			details=url[:500],
-		)
-	)
+	_record_email_event(payload["s"], TouchpointType.EMAIL_CLICKED.value, x, details=url[:500])
 	return url
 
 
