@@ -181,16 +181,75 @@ STAGE_RULES: tuple[StageRule, ...] = (
 )
 
 
+# The RC Candidate column holding the latest time each signal was shown. Kept by the incremental
+# update and the recompute, so readiness can be re-derived (nightly, as signals age out of the
+# window) from the candidate row alone, without reading touchpoints.
+SIGNAL_COLUMNS: dict[str, str] = {
+	REPLIED: "last_replied_at",
+	CLICKED_JOB: "last_job_click_at",
+	VISITED_CAREERS: "last_careers_visit_at",
+	APPLIED: "last_applied_at",
+}
+
+
+def signals_of(touchpoint_type: str, has_job_opening: bool) -> tuple[str, ...]:
+	"""The signals one touchpoint shows."""
+	return tuple(
+		rule.signal
+		for rule in SIGNAL_RULES
+		if touchpoint_type in rule.touchpoint_types and (has_job_opening or not rule.needs_job_opening)
+	)
+
+
+def latest_signal_times(
+	touchpoints: Iterable[tuple[str, datetime, bool]],
+	known: Mapping[str, datetime | None] | None = None,
+) -> dict[str, datetime]:
+	"""The latest time of each signal in (type, occurred_at, has_job_opening) touchpoints,
+	merged with the `known` latest times (a signal's time only ever moves forward)."""
+	latest = {signal: at for signal, at in (known or {}).items() if at is not None}
+	for touchpoint_type, at, has_job in touchpoints:
+		for signal in signals_of(touchpoint_type, has_job):
+			if signal not in latest or at > latest[signal]:
+				latest[signal] = at
+	return latest
+
+
+def signals_since(latest: Mapping[str, datetime | None], since: datetime) -> frozenset[str]:
+	"""The signals whose latest time falls at or after `since` (inside the signal window)."""
+	return frozenset(signal for signal, at in latest.items() if at is not None and at >= since)
+
+
+def decayed_score_sql(alias: str, now_sql: str, half_life_days: float) -> str:
+	"""SQL for a stored score (`engagement_score` as of `engagement_updated_at`) valued at `now_sql`.
+
+	Scores are stored as of their last update and decay on read, so ageing never rewrites rows:
+	the nightly job only touches candidates whose readiness changes. `now_sql` is a placeholder
+	or a quoted literal; the half-life is a number, rendered as a numeric literal.
+	"""
+	score = f"{alias}.`engagement_score`"
+	if half_life_days <= 0:
+		return score
+	microseconds = float(half_life_days) * SECONDS_PER_DAY * 1e6
+	# microseconds, as Python's arithmetic counts them, so both sides agree on a threshold
+	age = f"greatest(0, coalesce(timestampdiff(microsecond, {alias}.`engagement_updated_at`, {now_sql}), 0))"
+	return f"({score} * pow(0.5, {age} / {microseconds!r}))"
+
+
 def signals_in(touchpoints: Iterable[tuple[str, datetime, bool]], since: datetime) -> frozenset[str]:
 	"""Signals shown by (type, occurred_at, has_job_opening) touchpoints at or after `since`."""
-	found = set()
-	for touchpoint_type, at, has_job in touchpoints:
-		if at < since:
+	return signals_since(latest_signal_times(touchpoints), since)
+
+
+def stage_of(score_value: float, signals: set[str] | frozenset[str], thresholds: Thresholds) -> str:
+	"""The stage alone (what `readiness` returns first, without composing its reason)."""
+	for rule in STAGE_RULES:
+		if rule.min_score is not None and score_value < getattr(thresholds, rule.min_score):
 			continue
-		for rule in SIGNAL_RULES:
-			if touchpoint_type in rule.touchpoint_types and (has_job or not rule.needs_job_opening):
-				found.add(rule.signal)
-	return frozenset(found)
+		if rule.any_signal and not any(s in signals for s in rule.any_signal):
+			continue
+		return rule.stage
+	return ReadinessStage.COLD.value
 
 
 def readiness(score_value: float, signals: Iterable[str], thresholds: Thresholds) -> tuple[str, str]:

@@ -149,3 +149,66 @@ class TestReadiness(unittest.TestCase):
 			("Portal Visit", NOW, False),
 		]
 		self.assertEqual(scoring.signals_in(rows, since), {scoring.CLICKED_JOB, scoring.VISITED_CAREERS})
+
+
+signal_rows = st.lists(
+	st.tuples(types, st.integers(min_value=0, max_value=400), st.booleans()).map(
+		lambda r: (r[0], NOW - timedelta(days=r[1]), r[2])
+	),
+	max_size=25,
+)
+
+
+class TestSignalTimes(unittest.TestCase):
+	"""The latest time of each signal is what the candidate row keeps instead of re-reading touchpoints."""
+
+	def test_each_touchpoint_shows_the_signals_of_its_rules(self):
+		self.assertEqual(scoring.signals_of("Email Replied", False), (scoring.REPLIED,))
+		self.assertEqual(scoring.signals_of("Email Clicked", False), ())
+		self.assertEqual(scoring.signals_of("Email Clicked", True), (scoring.CLICKED_JOB,))
+		self.assertEqual(scoring.signals_of("Email Opened", True), ())
+
+	def test_every_signal_has_a_candidate_column(self):
+		self.assertEqual(set(scoring.SIGNAL_COLUMNS), {rule.signal for rule in scoring.SIGNAL_RULES})
+
+	def test_a_known_later_time_is_never_moved_back(self):
+		known = {scoring.REPLIED: NOW, scoring.APPLIED: None}
+		latest = scoring.latest_signal_times([("Email Replied", NOW - timedelta(days=3), False)], known)
+		self.assertEqual(latest, {scoring.REPLIED: NOW})
+
+	@settings(max_examples=200, deadline=None)
+	@given(signal_rows, signal_rows, st.integers(min_value=1, max_value=365))
+	def test_folding_batches_into_kept_times_equals_reading_every_touchpoint(self, first, second, window):
+		since = NOW - timedelta(days=window)
+		kept = scoring.latest_signal_times(first)
+		folded = scoring.latest_signal_times(second, kept)
+		self.assertEqual(folded, scoring.latest_signal_times(first + second))
+		self.assertEqual(scoring.signals_since(folded, since), scoring.signals_in(first + second, since))
+
+
+class TestDecayedScoreSql(unittest.TestCase):
+	def test_the_stored_score_is_decayed_by_its_age_at_the_given_moment(self):
+		sql = scoring.decayed_score_sql("c", "%(now)s", 30)
+		self.assertEqual(
+			sql,
+			"(c.`engagement_score` * pow(0.5, greatest(0, coalesce(timestampdiff(microsecond, "
+			"c.`engagement_updated_at`, %(now)s), 0)) / 2592000000000.0))",
+		)
+
+	def test_no_half_life_reads_the_stored_score_as_it_is(self):
+		self.assertEqual(scoring.decayed_score_sql("c", "%(now)s", 0), "c.`engagement_score`")
+
+
+class TestStageOf(unittest.TestCase):
+	@settings(max_examples=300, deadline=None)
+	@given(
+		st.floats(min_value=-100, max_value=100, allow_nan=False),
+		st.sets(
+			st.sampled_from([scoring.REPLIED, scoring.CLICKED_JOB, scoring.VISITED_CAREERS, scoring.APPLIED])
+		),
+	)
+	def test_the_stage_alone_is_the_stage_readiness_explains(self, value, signals):
+		thresholds = Thresholds()
+		self.assertEqual(
+			scoring.stage_of(value, signals, thresholds), scoring.readiness(value, signals, thresholds)[0]
+		)
