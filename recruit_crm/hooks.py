@@ -17,6 +17,7 @@ before_uninstall = "recruit_crm.setup.uninstall.before_uninstall"
 before_tests = "recruit_crm.setup.install.before_tests"
 
 # Desk
+boot_session = "recruit_crm.boot.boot_session"
 doctype_js = {
 	"Job Applicant": "public/js/job_applicant.js",
 	"Job Opening": ["public/js/job_opening_share.js", "public/js/job_opening_rediscovery.js"],
@@ -102,7 +103,7 @@ scheduler_events = {
 		"recruit_crm.services.privacy.run_consent_renewal_requests",
 	],
 	"daily_long": [
-		"recruit_crm.services.scoring.run_recompute_all",
+		"recruit_crm.services.scoring.run_nightly_refresh",
 		"recruit_crm.services.privacy.run_retention_daily",
 		"recruit_crm.services.pools.run_smart_pool_upkeep_daily",
 		"recruit_crm.services.system_pools.run_alumni_upkeep_daily",

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from recruit_crm.domain.scoring import decayed_score_sql
 from recruit_crm.domain.types import CrmStage, EducationLevel, Proficiency
 
 MAX_DEPTH = 3
@@ -59,6 +60,7 @@ class FieldSpec:
 	options: tuple[str, ...] = ()
 	link_doctype: str | None = None
 	ordered: bool = False  # select options have an order (">=" means "at least")
+	decays: bool = False  # a stored engagement score: compared at its value now (see scoring)
 
 	def as_dict(self) -> dict:
 		return {
@@ -118,7 +120,10 @@ FIELDS: dict[str, FieldSpec] = {
 		FieldSpec("do_not_contact", "Do not contact", "Profile", "check", CHECK_OPS, column="do_not_contact"),
 		FieldSpec("is_unsubscribed", "Unsubscribed", "Profile", "check", CHECK_OPS, column="is_unsubscribed"),
 		# Engagement
-		FieldSpec("engagement_score", "Engagement score", "Engagement", "number", NUMBER_OPS, column="engagement_score"),
+		FieldSpec(
+			"engagement_score", "Engagement score", "Engagement", "number", NUMBER_OPS,
+			column="engagement_score", decays=True,
+		),
 		FieldSpec(
 			"readiness_stage", "Readiness", "Engagement", "select", SELECT_OPS, column="readiness_stage",
 			options=_READINESS,
@@ -156,13 +161,15 @@ def field_catalog() -> list[dict]:
 	return [spec.as_dict() for spec in FIELDS.values()]
 
 
-def compile_rules(rules: Any, now: datetime | None = None) -> CompiledRule:
+def compile_rules(rules: Any, now: datetime | None = None, score_half_life_days: float = 0.0) -> CompiledRule:
 	"""Validate `rules` and compile them to a parameterised SQL condition.
 
+	Engagement scores are stored as of their last update; with a half-life they are compared at
+	their value `now` (which makes the rule time-relative).
 	Raises RuleError naming the offending condition (by position) and the problem.
 	An empty rule set matches nobody: a smart pool must say who belongs in it.
 	"""
-	compiler = _Compiler(now or datetime(1970, 1, 1))
+	compiler = _Compiler(now or datetime(1970, 1, 1), score_half_life_days)
 	if not isinstance(rules, dict):
 		raise RuleError("Rules must be a group object with 'match' and 'conditions'.")
 	sql = compiler.group(rules, path="Rules", depth=1)
@@ -205,8 +212,9 @@ _TAG_RE = re.compile(r"^[^,]{1,140}$")
 
 
 class _Compiler:
-	def __init__(self, now: datetime):
+	def __init__(self, now: datetime, score_half_life_days: float = 0.0):
 		self.now = now
+		self.score_half_life_days = score_half_life_days
 		self.params: dict[str, Any] = {}
 		self.count = 0
 		self.time_relative = False
@@ -310,6 +318,9 @@ class _Compiler:
 	# --- kinds ---------------------------------------------------------------------------
 
 	def _col(self, spec: FieldSpec) -> str:
+		if spec.decays and self.score_half_life_days > 0:
+			self.time_relative = True
+			return decayed_score_sql(CANDIDATE_ALIAS, self.param(self.now), self.score_half_life_days)
 		return f"{CANDIDATE_ALIAS}.`{spec.column}`"
 
 	def _set_test(self, expr: str, op: str, text: bool) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, get_datetime, getdate, now_datetime, random_string
+from frappe.utils import add_days, flt, get_datetime, getdate, now_datetime, random_string
 
 from recruit_crm.domain import nurture as rules
 from recruit_crm.domain.naming import sortable_names
@@ -23,6 +23,7 @@ from recruit_crm.domain.nurture import (
 	Step,
 	StepType,
 )
+from recruit_crm.services.scoring import score_sql
 
 CAMPAIGN = "RC Nurture Campaign"
 ENROLLMENT = "RC Nurture Enrollment"
@@ -259,11 +260,48 @@ def audience_sql(campaign) -> tuple[str, dict]:
 	if campaign.audience_rules:
 		filters = frappe.parse_json(campaign.audience_rules)
 		if filters:
+			filters, score_conditions = _split_score_filters(filters, params)
 			query = frappe.get_all(CANDIDATE, filters=filters, fields=["name"], run=False)
+			if score_conditions:
+				query = f"""select c.name from ({query}) f join `tab{CANDIDATE}` c on c.name = f.name
+					where {" and ".join(score_conditions)}"""
 			parts.append(query)
 	if not parts:
 		return "", {}
 	return " union ".join(f"({p})" for p in parts), params
+
+
+_SCORE_OPERATORS = {">", ">=", "<", "<=", "=", "!=", "between"}
+
+
+def _split_score_filters(filters, params: dict) -> tuple[list | dict, list[str]]:
+	"""Take engagement-score filters out of frappe-style `filters` and compile them against the
+	score as it is today (stored scores decay on read). Returns (other filters, SQL conditions)."""
+	if isinstance(filters, dict):
+		filters = [
+			[key, *(value if isinstance(value, list | tuple) else ["=", value])]
+			for key, value in filters.items()
+		]
+	rest, conditions = [], []
+	score = score_sql("c")
+	for f in filters:
+		if isinstance(f, list | tuple) and len(f) in (3, 4) and f[-3] == "engagement_score":
+			op, value = str(f[-2]).strip().lower(), f[-1]
+			if op not in _SCORE_OPERATORS:
+				frappe.throw(
+					_("Engagement score filters support {0}.").format(", ".join(sorted(_SCORE_OPERATORS)))
+				)
+			key = f"score_{len(conditions)}"
+			if op == "between":
+				low, high = (flt(v) for v in value)
+				params[f"{key}_low"], params[f"{key}_high"] = low, high
+				conditions.append(f"{score} between %({key}_low)s and %({key}_high)s")
+			else:
+				params[key] = flt(value)
+				conditions.append(f"{score} {op} %({key})s")
+		else:
+			rest.append(f)
+	return rest, conditions
 
 
 def enroll_audience(campaign: str, now: datetime | None = None) -> int:
@@ -598,9 +636,10 @@ def _facts(rows: list[dict]) -> dict[str, tuple[rules.Person, rules.Facts]]:
 	people = {
 		c.name: c
 		for c in frappe.db.sql(
-			"""select name, do_not_contact, is_unsubscribed, has_bounced, has_marketing_consent,
-				consent_expires_on, is_anonymized, email_frequency, crm_stage, engagement_score, readiness_stage
-			from `tabRC Candidate` where name in %(names)s""",
+			f"""select c.name, c.do_not_contact, c.is_unsubscribed, c.has_bounced, c.has_marketing_consent,
+				c.consent_expires_on, c.is_anonymized, c.email_frequency, c.crm_stage,
+				{score_sql("c")} as engagement_score, c.readiness_stage
+			from `tabRC Candidate` c where c.name in %(names)s""",
 			{"names": candidates},
 			as_dict=True,
 		)
@@ -675,8 +714,9 @@ def _create_tasks(campaign, step, candidates: list[str], now: datetime) -> None:
 
 	template = get_jenv().from_string(step.task_description or "")
 	people = frappe.db.sql(
-		"""select name, full_name, email, current_title, current_employer, recruiter, crm_stage,
-			engagement_score from `tabRC Candidate` where name in %(names)s""",
+		f"""select c.name, c.full_name, c.email, c.current_title, c.current_employer, c.recruiter,
+			c.crm_stage, round({score_sql("c")}, 2) as engagement_score
+		from `tabRC Candidate` c where c.name in %(names)s""",
 		{"names": candidates},
 		as_dict=True,
 	)

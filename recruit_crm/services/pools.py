@@ -22,6 +22,7 @@ from frappe import _
 
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.pool_rules import CompiledRule, RuleError, compile_rules
+from recruit_crm.services.scoring import get_settings, score_sql
 
 POOL = "RC Talent Pool"
 MEMBER = "RC Talent Pool Member"
@@ -249,11 +250,15 @@ def parse_rules(value) -> dict | None:
 	return value
 
 
+def _half_life() -> float:
+	return get_settings().half_life_days
+
+
 def compile_pool_rules(rules) -> CompiledRule:
 	"""Compile rules against the current time; raises frappe.ValidationError with the rule's message."""
 	parsed = parse_rules(rules)
 	try:
-		return compile_rules(parsed, frappe.utils.now_datetime())
+		return compile_rules(parsed, frappe.utils.now_datetime(), _half_life())
 	except RuleError as e:
 		frappe.throw(str(e), frappe.ValidationError, title=_("Invalid Pool Rules"))
 
@@ -272,7 +277,7 @@ def sample_matches(rules, limit: int = 10) -> list[dict]:
 	compiled = compile_pool_rules(rules)
 	return frappe.db.sql(
 		f"""{MATERIALIZE}select c.name, c.full_name, c.current_title, c.crm_stage from `tab{CANDIDATE}` c
-		where c.is_anonymized = 0 and {compiled.sql} order by c.engagement_score desc, c.name limit {int(limit)}""",
+		where c.is_anonymized = 0 and {compiled.sql} order by {score_sql("c")} desc, c.name limit {int(limit)}""",
 		compiled.params,
 		as_dict=True,
 	)
@@ -488,7 +493,7 @@ def refresh_smart_pools_for(candidates: Iterable[str]) -> dict[str, tuple[int, i
 	changed: dict[str, tuple[int, int]] = {}
 	for pool in pools:
 		try:
-			compiled = compile_rules(parse_rules(pool.rules), frappe.utils.now_datetime())
+			compiled = compile_rules(parse_rules(pool.rules), frappe.utils.now_datetime(), _half_life())
 		except RuleError:
 			continue  # saved rules were valid; a field removed since then must not block saves
 		joined = left = 0
@@ -599,7 +604,7 @@ def pool_insights(pool: str, weeks: int = 26) -> dict:
 		as_dict=True,
 	)
 	engagement = frappe.db.sql(
-		f"""select avg(c.engagement_score) as average,
+		f"""select avg({score_sql("c")}) as average,
 			sum(c.readiness_stage in ('Hot', 'Ready')) as hot_or_ready
 		from `tab{MEMBER}` m join `tab{CANDIDATE}` c on c.name = m.candidate
 		where m.talent_pool = %s and m.removed_at is null""",
@@ -641,7 +646,7 @@ def export_members_csv(pool: str) -> str:
 	while True:
 		rows = frappe.db.sql(
 			f"""select m.candidate, c.full_name, c.email, c.phone, c.current_title, c.current_employer,
-				c.location, c.country, c.crm_stage, c.engagement_score, c.readiness_stage,
+				c.location, c.country, c.crm_stage, round({score_sql("c")}, 2), c.readiness_stage,
 				c.total_experience_years,
 				(select group_concat(s.skill order by s.idx separator '; ') from `tabRC Candidate Skill` s
 					where s.parent = c.name and s.parenttype = 'RC Candidate') as skills,

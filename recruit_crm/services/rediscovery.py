@@ -25,6 +25,7 @@ from recruit_crm.domain.rediscovery import (
 	rank,
 	shortlist_weights,
 )
+from recruit_crm.services.scoring import score_sql
 
 SQL_SHORTLIST = 1000  # best by skills and designation, in scope
 SHORTLIST = 500  # best of those after engagement, loaded and ranked
@@ -152,7 +153,7 @@ def _shortlist(opening: OpeningProfile, scale: float) -> list[str]:
 		# Two plain index lookups; written as one query with EXISTS, MariaDB materialises every
 		# active membership of every pool first.
 		people = frappe.db.sql(
-			"""select c.name, c.engagement_score, c.application_count > 0 from `tabRC Candidate` c
+			f"""select c.name, {score_sql("c")}, c.application_count > 0 from `tabRC Candidate` c
 			where c.name in %(names)s and c.is_anonymized = 0""",
 			{"names": names},
 		)
@@ -177,7 +178,7 @@ def _most_engaged_in_scope() -> list[str]:
 	"""With nothing to match on (no designation, no skills), the most engaged people in scope."""
 	return frappe.db.sql(
 		f"""select c.name from `tabRC Candidate` c where {IN_SCOPE_SQL}
-		order by c.engagement_score desc, c.name limit %(limit)s""",
+		order by {score_sql("c")} desc, c.name limit %(limit)s""",
 		{"limit": SHORTLIST},
 		pluck=True,
 	)
@@ -189,8 +190,9 @@ def _load_facts(names: list[str], opening: OpeningProfile) -> list[CandidateFact
 	# Anonymised people are dropped here rather than in the shortlist: no index finds them cheaply,
 	# and erasure leaves them without skills or applications, so they rarely reach a shortlist.
 	rows = frappe.db.sql(
-		"""select name, full_name, current_title, total_experience_years, location, country, engagement_score
-		from `tabRC Candidate` where name in %(names)s and is_anonymized = 0""",
+		f"""select c.name, c.full_name, c.current_title, c.total_experience_years, c.location, c.country,
+			{score_sql("c")} as engagement_score
+		from `tabRC Candidate` c where c.name in %(names)s and c.is_anonymized = 0""",
 		{"names": names},
 		as_dict=True,
 	)
@@ -264,7 +266,8 @@ def _display_fields(names: list[str]) -> dict[str, dict]:
 		return {}
 	rows = frappe.db.sql(
 		f"""select c.name, c.current_title, c.crm_stage, c.location, c.country, c.total_experience_years,
-			c.engagement_score, c.readiness_stage, c.do_not_contact, ({SENDABLE_SQL}) as can_email
+			{score_sql("c")} as engagement_score, c.readiness_stage, c.do_not_contact,
+			({SENDABLE_SQL}) as can_email
 		from `tabRC Candidate` c where c.name in %(names)s""",
 		{"names": names},
 		as_dict=True,

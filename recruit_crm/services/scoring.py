@@ -5,6 +5,7 @@ writes rows in bulk, and compiles the domain's weights and stage rules into SQL 
 recompute, so both paths follow the same rules.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,32 +52,48 @@ def get_settings() -> ScoringSettings:
 
 
 # ---------------------------------------------------------------------------------------------
+# Reading: stored scores decay on read.
+
+
+def score_sql(alias: str = "c", now: datetime | None = None) -> str:
+	"""SQL for today's engagement score of the RC Candidate aliased `alias`.
+
+	Stored scores are valued at `engagement_updated_at`; this decays them to `now`. The moment
+	and the half-life are rendered as literals (a formatted datetime and a float), never user input.
+	"""
+	now = now or now_datetime()
+	return rules.decayed_score_sql(alias, _literal(now), get_settings().half_life_days)
+
+
+def current_score(stored: float, updated_at: datetime | None, now: datetime | None = None) -> float:
+	"""A stored score decayed to `now` (Python twin of `score_sql`)."""
+	now = now or now_datetime()
+	return rules.carry_forward(flt(stored), updated_at, now, get_settings().half_life_days)
+
+
+# ---------------------------------------------------------------------------------------------
 # Incremental: fold newly recorded touchpoints into the stored scores.
+
+SIGNAL_FIELDS = tuple(rules.SIGNAL_COLUMNS[rule.signal] for rule in rules.SIGNAL_RULES)
 
 
 def apply_new_touchpoints(names: list[str], now: datetime | None = None) -> None:
-	"""Carry the scores of the touchpoints' candidates forward to `now` and add the new rows.
+	"""Fold these touchpoints into their candidates' scores, unless already counted.
 
-	Runs in the recording transaction: candidate rows are locked (in name order, so concurrent
-	recorders cannot deadlock on each other), decayed from their last update, incremented, and
-	their readiness re-derived. Rows already counted are skipped, so a retry never double-counts.
+	Rows already counted are skipped (they are locked and marked in this transaction), so a
+	retry never double-counts.
 	"""
 	if not names:
 		return
 	now = now or now_datetime()
-	settings = get_settings()
-	deltas: dict[str, float] = {}
-	counted: list[str] = []
+	rows, counted = [], []
 	for start in range(0, len(names), CHUNK):
-		chunk = names[start : start + CHUNK]
-		for name, candidate, touchpoint_type, occurred_at in frappe.db.sql(
-			f"""select name, candidate, touchpoint_type, occurred_at from `tab{TOUCHPOINT}`
-			where name in %(names)s and is_scored = 0 for update""",
-			{"names": chunk},
+		for name, candidate, touchpoint_type, occurred_at, has_job in frappe.db.sql(
+			f"""select name, candidate, touchpoint_type, occurred_at, job_opening is not null
+			from `tab{TOUCHPOINT}` where name in %(names)s and is_scored = 0 for update""",
+			{"names": names[start : start + CHUNK]},
 		):
-			deltas[candidate] = deltas.get(candidate, 0.0) + rules.contribution(
-				settings.weights.get(touchpoint_type, 0.0), occurred_at, now, settings.half_life_days
-			)
+			rows.append((candidate, touchpoint_type, occurred_at, bool(has_job)))
 			counted.append(name)
 	if not counted:
 		return
@@ -85,21 +102,98 @@ def apply_new_touchpoints(names: list[str], now: datetime | None = None) -> None
 			f"update `tab{TOUCHPOINT}` set is_scored = 1 where name in %(names)s",
 			{"names": counted[start : start + CHUNK]},
 		)
-	_apply_deltas(deltas, now, settings)
+	apply_rows(rows, now)
 
 
-def apply_rows(rows: list[tuple[str, str, datetime]], now: datetime | None = None) -> None:
-	"""Add (candidate, type, occurred_at) rows just recorded (already marked scored) to the scores."""
+def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None = None) -> None:
+	"""Add (candidate, type, occurred_at, has_job_opening) rows just recorded (already marked
+	scored) to the candidates' scores, signal times and readiness.
+
+	Runs in the recording transaction. Per 5,000 candidates: one locking read (in name order, so
+	concurrent recorders cannot deadlock on each other) of each stored score decayed to `now` and
+	of which signals are inside the window; the new score and stage are derived by the domain;
+	then one UPDATE of scores and stages, one of the signal times that moved, and one insert of
+	stage changes, whatever the number of touchpoints. Rows travel as one JSON document per
+	statement (MariaDB JSON_TABLE), not as bound values.
+	"""
 	if not rows:
 		return
 	now = now or now_datetime()
 	settings = get_settings()
-	deltas: dict[str, float] = {}
-	for candidate, touchpoint_type, occurred_at in rows:
-		deltas[candidate] = deltas.get(candidate, 0.0) + rules.contribution(
+	signal_names = [rule.signal for rule in rules.SIGNAL_RULES]
+	batch: dict[str, list] = {}  # candidate -> [sum of new contributions, latest time of each signal...]
+	for candidate, touchpoint_type, occurred_at, has_job in rows:
+		entry = batch.get(candidate)
+		if entry is None:
+			entry = batch[candidate] = [0.0] + [None] * len(signal_names)
+		entry[0] += rules.contribution(
 			settings.weights.get(touchpoint_type, 0.0), occurred_at, now, settings.half_life_days
 		)
-	_apply_deltas(deltas, now, settings)
+		for signal in rules.signals_of(touchpoint_type, has_job):
+			i = 1 + signal_names.index(signal)
+			if entry[i] is None or occurred_at > entry[i]:
+				entry[i] = occurred_at
+	since = settings.signals_since(now)
+	flags = _signal_flags("c", rules.SIGNAL_COLUMNS, since)
+	score = rules.decayed_score_sql("c", _literal(now), settings.half_life_days)
+	name_only = _json_table("d", (("n", "varchar(140)"),))
+	scored = _json_table("d", (("n", "varchar(140)"), ("s", "decimal(21,9)"), ("st", "varchar(140)")))
+	timed = _json_table("d", [("n", "varchar(140)")] + [(s, "datetime(6)") for s in signal_names])
+	advance = ", ".join(
+		f"c.`{column}` = greatest(coalesce(c.`{column}`, d.`{s}`), coalesce(d.`{s}`, c.`{column}`))"
+		for s, column in ((s, rules.SIGNAL_COLUMNS[s]) for s in signal_names)
+	)
+	candidates = sorted(batch)
+	for start in range(0, len(candidates), CHUNK):
+		chunk = candidates[start : start + CHUNK]
+		updates, moved, changes = [], [], []
+		for name, decayed, old_stage, *inside in frappe.db.sql(
+			f"""select c.name, {score}, c.readiness_stage, {", ".join(flags[s] for s in signal_names)}
+			from {name_only} join `tab{CANDIDATE}` c on c.name = d.n order by c.name for update""",
+			(_json([[name] for name in chunk]),),
+		):
+			entry = batch[name]
+			new_score = flt(decayed) + entry[0]
+			present = {
+				signal
+				for i, signal in enumerate(signal_names)
+				if inside[i] or (entry[1 + i] is not None and entry[1 + i] >= since)
+			}
+			stage = rules.stage_of(new_score, present, settings.thresholds)
+			updates.append((name, round(new_score, 4), stage))
+			if any(at is not None for at in entry[1:]):
+				moved.append((name, *entry[1:]))
+			if stage != (old_stage or _COLD):
+				reason = rules.readiness(new_score, present, settings.thresholds)[1]
+				changes.append((name, old_stage, stage, new_score, reason))
+		frappe.db.sql(
+			f"""update {scored} join `tab{CANDIDATE}` c on c.name = d.n
+			set c.engagement_score = d.s, c.readiness_stage = d.st, c.engagement_updated_at = %s""",
+			(_json(updates), now),
+		)
+		if moved:  # a signal time only moves forward
+			frappe.db.sql(
+				f"update {timed} join `tab{CANDIDATE}` c on c.name = d.n set {advance}", (_json(moved),)
+			)
+		_record_stage_changes(changes, now)
+
+
+_COLD = ReadinessStage.COLD.value
+
+
+def _literal(moment: datetime) -> str:
+	"""A datetime as a quoted SQL literal (formatted here, never taken from input)."""
+	return f"'{moment:%Y-%m-%d %H:%M:%S.%f}'"
+
+
+def _json(rows: list) -> str:
+	return json.dumps(rows, default=str, separators=(",", ":"))
+
+
+def _json_table(alias: str, columns, placeholder: str = "%s") -> str:
+	"""`json_table(<placeholder>, ...) alias`: rows sent as one JSON array of arrays, typed by `columns`."""
+	spec = ", ".join(f"`{name}` {sql_type} path '$[{i}]'" for i, (name, sql_type) in enumerate(columns))
+	return f"json_table({placeholder}, '$[*]' columns ({spec})) {alias}"
 
 
 def score_unscored(limit: int = 50_000) -> int:
@@ -109,70 +203,44 @@ def score_unscored(limit: int = 50_000) -> int:
 	return len(names)
 
 
-def _apply_deltas(deltas: dict[str, float], now: datetime, settings: ScoringSettings) -> None:
-	candidates = sorted(deltas)
-	current: dict[str, tuple] = {}
-	for start in range(0, len(candidates), CHUNK):
-		chunk = candidates[start : start + CHUNK]
-		for name, score, updated_at, stage in frappe.db.sql(
-			f"""select name, engagement_score, engagement_updated_at, readiness_stage
-			from `tab{CANDIDATE}` where name in %(names)s order by name for update""",
-			{"names": chunk},
-		):
-			current[name] = (flt(score), updated_at, stage)
-	signals = _signals_for(list(current), settings.signals_since(now))
-	updates = []
-	changes = []
-	for name, (score, updated_at, old_stage) in current.items():
-		new_score = rules.carry_forward(score, updated_at, now, settings.half_life_days, deltas[name])
-		stage, reason = rules.readiness(new_score, signals.get(name, ()), settings.thresholds)
-		updates.append((name, round(new_score, 4), now, stage))
-		if stage != (old_stage or ReadinessStage.COLD.value):
-			changes.append((name, old_stage, stage, new_score, reason))
+# ---------------------------------------------------------------------------------------------
+# Nightly: as scores decay and signals leave the window, stages can only go down. Re-derive
+# every stage from the candidate rows (no touchpoint is read, no score rewritten) and write
+# only the candidates whose stage changes.
+
+
+def refresh_stages(now: datetime | None = None) -> dict:
+	"""Re-derive every candidate's readiness at `now` from the stored score and signal times."""
+	now = now or now_datetime()
+	settings = get_settings()
+	score = rules.decayed_score_sql("c", _literal(now), settings.half_life_days)
+	since = settings.signals_since(now)
+	flags = _signal_flags("c", rules.SIGNAL_COLUMNS, since)
+	stage_sql, stage_params = _stage_case(settings.thresholds, score, flags)
+	signal_names = [rule.signal for rule in rules.SIGNAL_RULES]
+	changed = frappe.db.sql(
+		f"""select c.name, c.readiness_stage, {score}, {", ".join(f"c.`{f}`" for f in SIGNAL_FIELDS)}
+		from `tab{CANDIDATE}` c
+		where {stage_sql} != coalesce(c.readiness_stage, %s)""",
+		[*stage_params, ReadinessStage.COLD.value],
+	)
+	updates, changes = [], []
+	for name, old_stage, current, *times in changed:
+		latest = dict(zip(signal_names, times, strict=True))
+		stage, reason = rules.readiness(flt(current), rules.signals_since(latest, since), settings.thresholds)
+		if stage == (old_stage or ReadinessStage.COLD.value):
+			continue  # on a threshold, SQL and Python rounding may disagree: keep the stage
+		updates.append((name, stage))
+		changes.append((name, old_stage, stage, flt(current), reason))
 	from recruit_crm.services.candidates import bulk_update_by_name
 
-	bulk_update_by_name(CANDIDATE, ("engagement_score", "engagement_updated_at", "readiness_stage"), updates)
+	bulk_update_by_name(CANDIDATE, ("readiness_stage",), updates)
 	_record_stage_changes(changes, now)
-
-
-def _signal_columns() -> tuple[str, list]:
-	"""SQL `max(...) as <signal>` columns for the domain's signal rules, and their parameters."""
-	columns, params = [], []
-	for rule in rules.SIGNAL_RULES:
-		placeholders = ", ".join(["%s"] * len(rule.touchpoint_types))
-		job = " and job_opening is not null" if rule.needs_job_opening else ""
-		columns.append(
-			f"max(occurred_at >= %s and touchpoint_type in ({placeholders}){job}) as `{rule.signal}`"
-		)
-		params.append(None)  # the window start, filled in by the caller
-		params.extend(rule.touchpoint_types)
-	return ", ".join(columns), params
-
-
-def _signals_for(candidates: list[str], since: datetime) -> dict[str, frozenset[str]]:
-	if not candidates:
-		return {}
-	columns, params = _signal_columns()
-	params = [since if p is None else p for p in params]
-	found: dict[str, frozenset[str]] = {}
-	signal_names = [r.signal for r in rules.SIGNAL_RULES]
-	# Only signal-bearing touchpoints can set a signal: skip every other row in the scan.
-	signal_types = sorted({t for r in rules.SIGNAL_RULES for t in r.touchpoint_types})
-	for start in range(0, len(candidates), CHUNK):
-		chunk = candidates[start : start + CHUNK]
-		rows = frappe.db.sql(
-			f"""select candidate, {columns} from `tab{TOUCHPOINT}`
-			where candidate in ({", ".join(["%s"] * len(chunk))}) and occurred_at >= %s
-			and touchpoint_type in ({", ".join(["%s"] * len(signal_types))})
-			group by candidate""",
-			[*params, *chunk, since, *signal_types],
-		)
-		for candidate, *flags in rows:
-			found[candidate] = frozenset(s for s, flag in zip(signal_names, flags, strict=True) if flag)
-	return found
+	return {"stage_changes": len(changes)}
 
 
 def _record_stage_changes(changes: list[tuple], now: datetime) -> None:
+	"""Insert (candidate, from, to, score, reason) stage changes, 5,000 rows per statement."""
 	if not changes:
 		return
 	import time
@@ -180,18 +248,19 @@ def _record_stage_changes(changes: list[tuple], now: datetime) -> None:
 	user = frappe.session.user
 	names = sortable_names(len(changes), int(time.time() * 1000))
 	values = [
-		(n, candidate, old, new, now, round(score, 4), reason, now, now, user, user)
+		(n, candidate, old, new, round(score, 4), reason)
 		for n, (candidate, old, new, score, reason) in zip(names, changes, strict=True)
 	]
-	columns = ("name", "candidate", "from_stage", "to_stage", "changed_at", "engagement_score", "reason",
-		"creation", "modified", "owner", "modified_by")  # fmt: skip
-	placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+	columns = (("name", "varchar(140)"), ("candidate", "varchar(140)"), ("from_stage", "varchar(140)"),
+		("to_stage", "varchar(140)"), ("engagement_score", "decimal(21,9)"), ("reason", "text"))  # fmt: skip
+	names_sql = ", ".join(f"`{c}`" for c, _ in columns)
 	for start in range(0, len(values), CHUNK):
-		chunk = values[start : start + CHUNK]
 		frappe.db.sql(
-			f"insert into `tab{READINESS_CHANGE}` ({', '.join(f'`{c}`' for c in columns)}) "
-			f"values {', '.join([placeholder] * len(chunk))}",
-			[v for row in chunk for v in row],
+			f"""insert into `tab{READINESS_CHANGE}`
+				({names_sql}, `changed_at`, `creation`, `modified`, `owner`, `modified_by`)
+			select {", ".join(f"d.`{c}`" for c, _ in columns)}, %(now)s, %(now)s, %(now)s, %(user)s, %(user)s
+			from {_json_table("d", columns, "%(rows)s")}""",
+			{"rows": _json(values[start : start + CHUNK]), "now": now, "user": user},
 		)
 
 
@@ -210,31 +279,51 @@ def _weight_case(weights: dict[str, float]) -> tuple[str, list]:
 	return f"(case touchpoint_type {' '.join(parts)} else 0 end)", params
 
 
-def _stage_case(thresholds: rules.Thresholds) -> tuple[str, list]:
-	"""The domain's STAGE_RULES as one SQL CASE over `s.score` and the signal columns."""
+def _stage_case(thresholds: rules.Thresholds, score_sql: str, flag_sql: dict[str, str]) -> tuple[str, list]:
+	"""The domain's STAGE_RULES as one SQL CASE over a score expression and signal flags."""
 	parts, params = [], []
 	for rule in rules.STAGE_RULES:
 		conditions = []
 		if rule.min_score is not None:
-			conditions.append("s.score >= %s")
+			conditions.append(f"{score_sql} >= %s")
 			params.append(getattr(thresholds, rule.min_score))
 		if rule.any_signal:
-			conditions.append("(" + " or ".join(f"s.`{signal}` = 1" for signal in rule.any_signal) + ")")
+			conditions.append("(" + " or ".join(flag_sql[signal] for signal in rule.any_signal) + ")")
 		parts.append(f"when {' and '.join(conditions)} then %s")
 		params.append(rule.stage)
 	return f"(case {' '.join(parts)} else %s end)", [*params, ReadinessStage.COLD.value]
 
 
-def recompute_all(now: datetime | None = None) -> dict:
-	"""Recompute every candidate's score and stage from all touchpoints; records stage changes.
+def _signal_flags(alias: str, columns: dict[str, str], since: datetime) -> dict[str, str]:
+	"""SQL flags "this signal's latest time is inside the window" (the window start is a literal)."""
+	return {signal: f"({alias}.`{column}` >= {_literal(since)})" for signal, column in columns.items()}
 
-	Set-based: one grouped aggregate joined into one UPDATE. Returns counts.
+
+def _latest_signal_columns() -> tuple[str, list]:
+	"""SQL `max(...) as <signal>` columns: the latest time of each signal, per the domain's rules."""
+	columns, params = [], []
+	for rule in rules.SIGNAL_RULES:
+		placeholders = ", ".join(["%s"] * len(rule.touchpoint_types))
+		job = " and job_opening is not null" if rule.needs_job_opening else ""
+		columns.append(
+			f"max(case when touchpoint_type in ({placeholders}){job} then occurred_at end) as `{rule.signal}`"
+		)
+		params.extend(rule.touchpoint_types)
+	return ", ".join(columns), params
+
+
+def recompute_all(now: datetime | None = None) -> dict:
+	"""Rebuild every candidate's score, signal times and stage from all touchpoints.
+
+	What runs after a weight, half-life, threshold or window change, and on demand; the nightly
+	job only refreshes stages (`refresh_stages`). Set-based: one grouped aggregate joined into
+	one UPDATE.
 	"""
 	return recompute(None, now)
 
 
 def recompute(candidates: list[str] | None, now: datetime | None = None) -> dict:
-	"""Recompute the scores and stages of these candidates (all when None) from their touchpoints."""
+	"""Rebuild the scores, signal times and stages of these candidates (all when None)."""
 	now = now or now_datetime()
 	if candidates is not None and not candidates:
 		return {"candidates_scored": 0, "stage_changes": 0}
@@ -248,15 +337,19 @@ def recompute(candidates: list[str] | None, now: datetime | None = None) -> dict
 		frappe.db.sql(f"select name, readiness_stage from `tab{CANDIDATE}` c where 1=1 {only_c}", only_params)
 	)
 	weight_sql, weight_params = _weight_case(settings.weights)
-	signal_sql, signal_params = _signal_columns()
-	since = settings.signals_since(now)
-	signal_params = [since if p is None else p for p in signal_params]
-	stage_sql, stage_params = _stage_case(settings.thresholds)
-	half_life_seconds = settings.half_life_days * rules.SECONDS_PER_DAY if settings.half_life_days > 0 else 0
-	decay_sql = (
-		"pow(0.5, greatest(0, timestampdiff(second, occurred_at, %s)) / %s)" if half_life_seconds else "1"
+	signal_sql, signal_params = _latest_signal_columns()
+	flags = _signal_flags(
+		"s", {rule.signal: rule.signal for rule in rules.SIGNAL_RULES}, settings.signals_since(now)
 	)
-	decay_params = [now, half_life_seconds] if half_life_seconds else []
+	stage_sql, stage_params = _stage_case(settings.thresholds, "s.score", flags)
+	half_life_us = settings.half_life_days * rules.SECONDS_PER_DAY * 1e6 if settings.half_life_days > 0 else 0
+	decay_sql = (
+		"pow(0.5, greatest(0, timestampdiff(microsecond, occurred_at, %s)) / %s)" if half_life_us else "1"
+	)
+	decay_params = [now, half_life_us] if half_life_us else []
+	signal_set = ", ".join(
+		f"c.`{rules.SIGNAL_COLUMNS[rule.signal]}` = s.`{rule.signal}`" for rule in rules.SIGNAL_RULES
+	)
 	frappe.db.sql(
 		f"""update `tab{CANDIDATE}` c
 		join (
@@ -264,13 +357,14 @@ def recompute(candidates: list[str] | None, now: datetime | None = None) -> dict
 			from `tab{TOUCHPOINT}` {only_t} group by candidate
 		) s on s.candidate = c.name
 		set c.engagement_score = round(s.score, 4), c.readiness_stage = {stage_sql},
-			c.engagement_updated_at = %s""",
+			c.engagement_updated_at = %s, {signal_set}""",
 		[*weight_params, *decay_params, *signal_params, *only_params, *stage_params, now],
 	)
 	scored = frappe.db.sql("select row_count()")[0][0]
+	no_signal = ", ".join(f"c.`{f}` = null" for f in SIGNAL_FIELDS)
 	frappe.db.sql(
 		f"""update `tab{CANDIDATE}` c set c.engagement_score = 0, c.readiness_stage = %s,
-			c.engagement_updated_at = %s
+			c.engagement_updated_at = %s, {no_signal}
 		where (c.engagement_score != 0 or c.readiness_stage != %s or c.engagement_updated_at is null)
 		and not exists (select 1 from `tab{TOUCHPOINT}` t where t.candidate = c.name) {only_c}""",
 		[ReadinessStage.COLD.value, now, ReadinessStage.COLD.value, *only_params],
@@ -303,8 +397,15 @@ def rescore_after_merge(source: str, target: str) -> None:
 
 
 def run_recompute_all() -> None:
-	"""Background entry point: nightly decay and after a settings change."""
+	"""Background entry point after a settings change: rebuild every score from the touchpoints."""
 	recompute_all()
+
+
+def run_nightly_refresh() -> None:
+	"""Nightly: count any touchpoint left unscored, then let readiness follow decay and the window."""
+	while score_unscored() == 50_000:
+		frappe.db.commit()  # nosemgrep: background job, one chunk of touchpoints per transaction
+	refresh_stages()
 
 
 def enqueue_recompute_all() -> None:

@@ -111,7 +111,7 @@ def record_many(rows: list[dict], *, update_scores: bool = True) -> int:
 		if inserted < len(values):  # some were captured before: count only the rows written now
 			written = set(_existing(names))
 			values = [v for v in values if v[0] in written]
-		scoring.apply_rows([(v[1], v[2], v[3]) for v in values], now)
+		scoring.apply_rows([(v[1], v[2], v[3], v[8] is not None) for v in values], now)
 	return inserted
 
 

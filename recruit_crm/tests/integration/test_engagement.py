@@ -88,11 +88,62 @@ class TestEngagement(RCTestCase):
 		)
 		self.assertIn("replied to an email", changes[-1].reason)
 
-	def test_decay_moves_a_stale_candidate_down_on_the_nightly_recompute(self):
+	def test_a_rebuild_ignores_long_decayed_touchpoints(self):
 		touchpoints.record(self.candidate, "Meeting", occurred_at=self.now - timedelta(days=400))
 		touchpoints.record(self.candidate, "Email Replied", occurred_at=self.now - timedelta(days=200))
 		scoring.recompute_all()
 		self.assertEqual(stored(self.candidate).readiness_stage, "Cold")
+
+	def test_the_nightly_refresh_lets_decay_and_the_signal_window_lower_the_stage(self):
+		touchpoints.record(self.candidate, "Email Replied")  # 8 points and a reply: Hot
+		touchpoints.record(self.candidate, "Call")
+		self.assertEqual(stored(self.candidate).readiness_stage, "Hot")
+		before = frappe.db.get_value(
+			"RC Candidate", self.candidate, ["engagement_score", "engagement_updated_at"], as_dict=True
+		)
+		scoring.refresh_stages(self.now)
+		self.assertEqual(stored(self.candidate).readiness_stage, "Hot")
+		# Two half-lives on, 13 points are worth 3.25 and the reply has left the 30-day window.
+		later = self.now + timedelta(days=60)
+		scoring.refresh_stages(later)
+		self.assertEqual(stored(self.candidate).readiness_stage, "Cold")
+		after = frappe.db.get_value(
+			"RC Candidate", self.candidate, ["engagement_score", "engagement_updated_at"], as_dict=True
+		)
+		self.assertEqual(after, before)  # the stored score is not rewritten; it decays on read
+		change = frappe.get_all(
+			"RC Readiness Change",
+			filters={"candidate": self.candidate, "to_stage": "Cold"},
+			fields=["from_stage", "engagement_score", "reason"],
+		)
+		self.assertEqual(len(change), 1)
+		self.assertEqual(change[0].from_stage, "Hot")
+		self.assertAlmostEqual(change[0].engagement_score, 13 * 0.25, places=1)
+		self.assertIn("below warm", change[0].reason)
+
+	def test_readers_see_the_score_decayed_to_today(self):
+		touchpoints.record(self.candidate, "Applied")
+		later = self.now + timedelta(days=30)
+		in_sql = frappe.db.sql(
+			f"select {scoring.score_sql('c', later)} from `tabRC Candidate` c where c.name = %s",
+			self.candidate,
+		)[0][0]
+		self.assertAlmostEqual(float(in_sql), 5.0, places=2)  # 10 points, one half-life on
+		row = stored(self.candidate)
+		updated_at = frappe.db.get_value("RC Candidate", self.candidate, "engagement_updated_at")
+		self.assertAlmostEqual(scoring.current_score(row.engagement_score, updated_at, later), 5.0, places=2)
+
+	def test_signal_times_kept_incrementally_equal_the_rebuild(self):
+		self.record_history(self.candidate)
+		touchpoints.record(self.candidate, "Email Clicked", job_opening=None)
+		fields = list(rules.SIGNAL_COLUMNS.values())
+		incremental = frappe.db.get_value("RC Candidate", self.candidate, fields, as_dict=True)
+		self.assertIsNotNone(incremental.last_replied_at)
+		self.assertIsNone(incremental.last_job_click_at)  # a click on no job is no job click
+		scoring.recompute_all()
+		self.assertEqual(
+			frappe.db.get_value("RC Candidate", self.candidate, fields, as_dict=True), incremental
+		)
 
 	def test_the_sql_recompute_applies_the_same_stage_rules_as_the_domain(self):
 		thresholds = scoring.get_settings().thresholds

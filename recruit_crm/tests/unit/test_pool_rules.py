@@ -7,6 +7,7 @@ from datetime import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recruit_crm.domain import scoring
 from recruit_crm.domain.pool_rules import FIELDS, RuleError, compile_rules, describe_rules, field_catalog
 
 NOW = datetime(2026, 11, 25, 12, 0, 0)
@@ -37,6 +38,18 @@ class TestCompilation(unittest.TestCase):
 		self.assertIn(" and ", compiled.sql)
 		self.assertIn(" or ", compiled.sql)
 		self.assertEqual(compiled.params, {"p0": "Applied", "p1": "Engaged", "p2": 20, "p3": 1})
+
+	def test_engagement_score_is_compared_at_its_value_now(self):
+		compiled = compile_rules(rules(cond("engagement_score", "between", [5, 20])), NOW, 30)
+		self.assertTrue(compiled.is_time_relative)
+		decayed = scoring.decayed_score_sql("c", "%(p0)s", 30)
+		self.assertEqual(compiled.sql, f"(({decayed} between %(p1)s and %(p2)s))")
+		self.assertEqual(compiled.params, {"p0": NOW, "p1": 5, "p2": 20})
+
+	def test_without_a_half_life_the_stored_score_is_compared(self):
+		compiled = compile_rules(rules(cond("engagement_score", ">=", 20)), NOW)
+		self.assertFalse(compiled.is_time_relative)
+		self.assertEqual(compiled.sql, "((c.`engagement_score` >= %(p0)s))")
 
 	def test_skill_with_minimum_proficiency_and_years(self):
 		compiled = compile_rules(

@@ -64,6 +64,10 @@ class RCCandidate(Document):
 		is_unsubscribed: DF.Check
 		languages: DF.Table[RCCandidateLanguage]
 		last_activity_at: DF.Datetime | None
+		last_applied_at: DF.Datetime | None
+		last_careers_visit_at: DF.Datetime | None
+		last_job_click_at: DF.Datetime | None
+		last_replied_at: DF.Datetime | None
 		linkedin_url: DF.Data | None
 		location: DF.Data | None
 		phone: DF.Data | None
