@@ -241,35 +241,38 @@ def signals_in(touchpoints: Iterable[tuple[str, datetime, bool]], since: datetim
 	return signals_since(latest_signal_times(touchpoints), since)
 
 
-def stage_of(score_value: float, signals: set[str] | frozenset[str], thresholds: Thresholds) -> str:
-	"""The stage alone (what `readiness` returns first, without composing its reason)."""
+def _first_rule(
+	score_value: float, signals: set[str] | frozenset[str], thresholds: Thresholds
+) -> StageRule | None:
+	"""The first of STAGE_RULES that holds, or None (Cold)."""
 	for rule in STAGE_RULES:
 		if rule.min_score is not None and score_value < getattr(thresholds, rule.min_score):
 			continue
 		if rule.any_signal and not any(s in signals for s in rule.any_signal):
 			continue
-		return rule.stage
-	return ReadinessStage.COLD.value
+		return rule
+	return None
+
+
+def stage_of(score_value: float, signals: set[str] | frozenset[str], thresholds: Thresholds) -> str:
+	"""The stage alone (what `readiness` returns first, without composing its reason)."""
+	rule = _first_rule(score_value, signals, thresholds)
+	return rule.stage if rule else ReadinessStage.COLD.value
 
 
 def readiness(score_value: float, signals: Iterable[str], thresholds: Thresholds) -> tuple[str, str]:
 	"""(stage, reason) for a score and the signals seen recently."""
 	signals = set(signals)
-	for rule in STAGE_RULES:
-		if rule.min_score is not None and score_value < getattr(thresholds, rule.min_score):
-			continue
-		matched = [s for s in rule.any_signal if s in signals]
-		if rule.any_signal and not matched:
-			continue
-		parts = []
-		if rule.min_score is not None:
-			parts.append(
-				f"score {score_value:.1f} >= {rule.min_score} {getattr(thresholds, rule.min_score):g}"
-			)
-		if matched:
-			parts.append(" and ".join(SIGNAL_LABELS[s] for s in matched))
-		return rule.stage, "; ".join(parts)
-	return (
-		ReadinessStage.COLD.value,
-		f"score {score_value:.1f} below warm {thresholds.warm:g}, no recent signals",
-	)
+	rule = _first_rule(score_value, signals, thresholds)
+	if rule is None:
+		return (
+			ReadinessStage.COLD.value,
+			f"score {score_value:.1f} below warm {thresholds.warm:g}, no recent signals",
+		)
+	parts = []
+	if rule.min_score is not None:
+		parts.append(f"score {score_value:.1f} >= {rule.min_score} {getattr(thresholds, rule.min_score):g}")
+	matched = [s for s in rule.any_signal if s in signals]
+	if matched:
+		parts.append(" and ".join(SIGNAL_LABELS[s] for s in matched))
+	return rule.stage, "; ".join(parts)

@@ -65,12 +65,6 @@ def score_sql(alias: str = "c", now: datetime | None = None) -> str:
 	return rules.decayed_score_sql(alias, _literal(now), get_settings().half_life_days)
 
 
-def current_score(stored: float, updated_at: datetime | None, now: datetime | None = None) -> float:
-	"""A stored score decayed to `now` (Python twin of `score_sql`)."""
-	now = now or now_datetime()
-	return rules.carry_forward(flt(stored), updated_at, now, get_settings().half_life_days)
-
-
 # ---------------------------------------------------------------------------------------------
 # Incremental: fold newly recorded touchpoints into the stored scores.
 
@@ -121,18 +115,15 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 	now = now or now_datetime()
 	settings = get_settings()
 	signal_names = [rule.signal for rule in rules.SIGNAL_RULES]
-	batch: dict[str, list] = {}  # candidate -> [sum of new contributions, latest time of each signal...]
+	deltas: dict[str, float] = {}
+	signal_rows: dict[str, list] = {}  # candidate -> their signal-bearing touchpoints in this batch
 	for candidate, touchpoint_type, occurred_at, has_job in rows:
-		entry = batch.get(candidate)
-		if entry is None:
-			entry = batch[candidate] = [0.0] + [None] * len(signal_names)
-		entry[0] += rules.contribution(
+		deltas[candidate] = deltas.get(candidate, 0.0) + rules.contribution(
 			settings.weights.get(touchpoint_type, 0.0), occurred_at, now, settings.half_life_days
 		)
-		for signal in rules.signals_of(touchpoint_type, has_job):
-			i = 1 + signal_names.index(signal)
-			if entry[i] is None or occurred_at > entry[i]:
-				entry[i] = occurred_at
+		if rules.signals_of(touchpoint_type, has_job):
+			signal_rows.setdefault(candidate, []).append((touchpoint_type, occurred_at, has_job))
+	latest = {candidate: rules.latest_signal_times(tps) for candidate, tps in signal_rows.items()}
 	since = settings.signals_since(now)
 	flags = _signal_flags("c", rules.SIGNAL_COLUMNS, since)
 	score = rules.decayed_score_sql("c", _literal(now), settings.half_life_days)
@@ -143,7 +134,7 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 		f"c.`{column}` = greatest(coalesce(c.`{column}`, d.`{s}`), coalesce(d.`{s}`, c.`{column}`))"
 		for s, column in ((s, rules.SIGNAL_COLUMNS[s]) for s in signal_names)
 	)
-	candidates = sorted(batch)
+	candidates = sorted(deltas)
 	for start in range(0, len(candidates), CHUNK):
 		chunk = candidates[start : start + CHUNK]
 		updates, moved, changes = [], [], []
@@ -152,18 +143,15 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 			from {name_only} join `tab{CANDIDATE}` c on c.name = d.n order by c.name for update""",
 			(_json([[name] for name in chunk]),),
 		):
-			entry = batch[name]
-			new_score = flt(decayed) + entry[0]
-			present = {
-				signal
-				for i, signal in enumerate(signal_names)
-				if inside[i] or (entry[1 + i] is not None and entry[1 + i] >= since)
-			}
+			new_score = flt(decayed) + deltas[name]
+			times = latest.get(name, {})
+			present = {signal for signal, flag in zip(signal_names, inside, strict=True) if flag}
+			present |= rules.signals_since(times, since)
 			stage = rules.stage_of(new_score, present, settings.thresholds)
 			updates.append((name, round(new_score, 4), stage))
-			if any(at is not None for at in entry[1:]):
-				moved.append((name, *entry[1:]))
-			if stage != (old_stage or _COLD):
+			if times:
+				moved.append((name, *(times.get(signal) for signal in signal_names)))
+			if stage != (old_stage or ReadinessStage.COLD.value):
 				reason = rules.readiness(new_score, present, settings.thresholds)[1]
 				changes.append((name, old_stage, stage, new_score, reason))
 		frappe.db.sql(
@@ -176,9 +164,6 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 				f"update {timed} join `tab{CANDIDATE}` c on c.name = d.n set {advance}", (_json(moved),)
 			)
 		_record_stage_changes(changes, now)
-
-
-_COLD = ReadinessStage.COLD.value
 
 
 def _literal(moment: datetime) -> str:

@@ -131,7 +131,10 @@ class TestEngagement(RCTestCase):
 		self.assertAlmostEqual(float(in_sql), 5.0, places=2)  # 10 points, one half-life on
 		row = stored(self.candidate)
 		updated_at = frappe.db.get_value("RC Candidate", self.candidate, "engagement_updated_at")
-		self.assertAlmostEqual(scoring.current_score(row.engagement_score, updated_at, later), 5.0, places=2)
+		half_life = scoring.get_settings().half_life_days
+		self.assertAlmostEqual(
+			rules.carry_forward(row.engagement_score, updated_at, later, half_life), 5.0, places=2
+		)
 
 	def test_signal_times_kept_incrementally_equal_the_rebuild(self):
 		self.record_history(self.candidate)
