@@ -134,7 +134,9 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 		f"c.`{column}` = greatest(coalesce(c.`{column}`, d.`{s}`), coalesce(d.`{s}`, c.`{column}`))"
 		for s, column in ((s, rules.SIGNAL_COLUMNS[s]) for s in signal_names)
 	)
-	candidates = sorted(deltas)
+	# A candidate whose new touchpoints weigh nothing and show no signal (a sent or delivered
+	# email, a note) keeps a stored score that is still exact and a stage that cannot move.
+	candidates = sorted(c for c, delta in deltas.items() if delta or c in latest)
 	for start in range(0, len(candidates), CHUNK):
 		chunk = candidates[start : start + CHUNK]
 		updates, moved, changes = [], [], []

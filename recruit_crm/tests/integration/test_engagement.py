@@ -136,6 +136,18 @@ class TestEngagement(RCTestCase):
 			rules.carry_forward(row.engagement_score, updated_at, later, half_life), 5.0, places=2
 		)
 
+	def test_touchpoints_that_weigh_nothing_leave_the_candidate_row_alone(self):
+		touchpoints.record(self.candidate, "Call", occurred_at=self.now - timedelta(days=1))
+		before = frappe.db.get_value(
+			"RC Candidate", self.candidate, ["engagement_score", "engagement_updated_at"], as_dict=True
+		)
+		touchpoints.record(self.candidate, "Email Sent")  # weight 0, no signal
+		after = frappe.db.get_value(
+			"RC Candidate", self.candidate, ["engagement_score", "engagement_updated_at"], as_dict=True
+		)
+		self.assertEqual(after, before)
+		self.assertEqual(frappe.db.count("RC Touchpoint", {"candidate": self.candidate}), 2)
+
 	def test_signal_times_kept_incrementally_equal_the_rebuild(self):
 		self.record_history(self.candidate)
 		touchpoints.record(self.candidate, "Email Clicked", job_opening=None)
