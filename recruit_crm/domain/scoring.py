@@ -230,10 +230,20 @@ def decayed_score_sql(alias: str, now_sql: str, half_life_days: float) -> str:
 	score = f"{alias}.`engagement_score`"
 	if half_life_days <= 0:
 		return score
-	microseconds = float(half_life_days) * SECONDS_PER_DAY * 1e6
 	# microseconds, as Python's arithmetic counts them, so both sides agree on a threshold
 	age = f"greatest(0, coalesce(timestampdiff(microsecond, {alias}.`engagement_updated_at`, {now_sql}), 0))"
-	return f"({score} * pow(0.5, {age} / {microseconds!r}))"
+	return f"({score} * pow(0.5, {age} / {half_life_microseconds_sql(half_life_days)}))"
+
+
+def half_life_microseconds_sql(half_life_days: float) -> str:
+	"""The half-life in microseconds as a SQL DOUBLE literal (`2592000000000.0e0` for 30 days).
+
+	Written without an exponent, MariaDB reads the number as DECIMAL, and an integer divided by a
+	DECIMAL keeps 9 decimals: ages under ~2.6 ms would not decay at all, so a score could reach a
+	threshold in SQL that Python's arithmetic says it missed. The exponent makes it a DOUBLE.
+	"""
+	literal = repr(float(half_life_days) * SECONDS_PER_DAY * 1e6)
+	return literal if "e" in literal else f"{literal}e0"
 
 
 def signals_in(touchpoints: Iterable[tuple[str, datetime, bool]], since: datetime) -> frozenset[str]:

@@ -331,11 +331,11 @@ def recompute(candidates: list[str] | None, now: datetime | None = None) -> dict
 		"s", {rule.signal: rule.signal for rule in rules.SIGNAL_RULES}, settings.signals_since(now)
 	)
 	stage_sql, stage_params = _stage_case(settings.thresholds, "s.score", flags)
-	half_life_us = settings.half_life_days * rules.SECONDS_PER_DAY * 1e6 if settings.half_life_days > 0 else 0
-	decay_sql = (
-		"pow(0.5, greatest(0, timestampdiff(microsecond, occurred_at, %s)) / %s)" if half_life_us else "1"
-	)
-	decay_params = [now, half_life_us] if half_life_us else []
+	decay_sql, decay_params = "1", []
+	if settings.half_life_days > 0:
+		half_life = rules.half_life_microseconds_sql(settings.half_life_days)
+		decay_sql = f"pow(0.5, greatest(0, timestampdiff(microsecond, occurred_at, %s)) / {half_life})"
+		decay_params = [now]
 	signal_set = ", ".join(
 		f"c.`{rules.SIGNAL_COLUMNS[rule.signal]}` = s.`{rule.signal}`" for rule in rules.SIGNAL_RULES
 	)

@@ -76,7 +76,8 @@ class TestEngagement(RCTestCase):
 	def test_stage_changes_are_recorded_with_their_reason(self):
 		touchpoints.record(self.candidate, "Portal Visit")
 		touchpoints.record(self.candidate, "Email Replied")
-		touchpoints.record(self.candidate, "Applied")
+		# applied yesterday: 10 x 0.5^(1/30) brings 10 points to 19.8, short of hot (20): no change
+		touchpoints.record(self.candidate, "Applied", occurred_at=self.now - timedelta(days=1))
 		changes = frappe.get_all(
 			"RC Readiness Change",
 			filters={"candidate": self.candidate},
@@ -87,6 +88,26 @@ class TestEngagement(RCTestCase):
 			[(c.from_stage or "Cold", c.to_stage) for c in changes], [("Cold", "Warm"), ("Warm", "Hot")]
 		)
 		self.assertIn("replied to an email", changes[-1].reason)
+
+	def test_sql_decays_a_score_milliseconds_old_as_python_does(self):
+		# A DECIMAL half-life would keep 9 decimals of the exponent: no decay under ~2.6 ms, and a
+		# score one touchpoint short of a threshold would reach it in SQL but not in Python.
+		stored_at = self.now
+		frappe.db.set_value(
+			"RC Candidate",
+			self.candidate,
+			{"engagement_score": 10, "engagement_updated_at": stored_at},
+			update_modified=False,
+		)
+		for age in (timedelta(microseconds=1), timedelta(milliseconds=2), timedelta(days=45)):
+			later = stored_at + age
+			(sql_value,) = frappe.db.sql(
+				f"select {scoring.score_sql('c', later)} from `tabRC Candidate` c where c.name = %s",
+				self.candidate,
+			)[0]
+			python_value = rules.carry_forward(10.0, stored_at, later, scoring.get_settings().half_life_days)
+			self.assertLess(sql_value, 10)
+			self.assertAlmostEqual(sql_value, python_value, delta=1e-12)
 
 	def test_a_rebuild_ignores_long_decayed_touchpoints(self):
 		touchpoints.record(self.candidate, "Meeting", occurred_at=self.now - timedelta(days=400))

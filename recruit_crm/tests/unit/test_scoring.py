@@ -192,8 +192,14 @@ class TestDecayedScoreSql(unittest.TestCase):
 		self.assertEqual(
 			sql,
 			"(c.`engagement_score` * pow(0.5, greatest(0, coalesce(timestampdiff(microsecond, "
-			"c.`engagement_updated_at`, %(now)s), 0)) / 2592000000000.0))",
+			"c.`engagement_updated_at`, %(now)s), 0)) / 2592000000000.0e0))",
 		)
+
+	def test_the_half_life_is_a_double_literal_at_full_precision(self):
+		for days in (30, 0.5, 1 / 3, 365.25, 1e9):
+			literal = scoring.half_life_microseconds_sql(days)
+			self.assertIn("e", literal)  # with an exponent SQL reads a DOUBLE, not a DECIMAL
+			self.assertEqual(float(literal), days * scoring.SECONDS_PER_DAY * 1e6)
 
 	def test_no_half_life_reads_the_stored_score_as_it_is(self):
 		self.assertEqual(scoring.decayed_score_sql("c", "%(now)s", 0), "c.`engagement_score`")
