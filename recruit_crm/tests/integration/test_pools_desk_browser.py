@@ -8,15 +8,12 @@ the class is skipped with a message saying so. Data is committed (the server rea
 deleted again in tearDownClass.
 """
 
-import os
-import sys
 import time
 
 import frappe
 from frappe.utils import random_string
 
 from recruit_crm.services import pools
-from recruit_crm.tests.browser import free_port, launch_chromium, require_playwright, serve
 from recruit_crm.tests.factories import (
 	ensure_designation,
 	ensure_skill,
@@ -25,17 +22,12 @@ from recruit_crm.tests.factories import (
 	make_job_opening,
 	make_talent_pool,
 )
-from recruit_crm.tests.integration import RCTestCase
-
-TIMEOUT_MS = 90_000
+from recruit_crm.tests.integration.desk import DeskBrowserTestCase
 
 
-class TestPoolsInTheDesk(RCTestCase):
+class TestPoolsInTheDesk(DeskBrowserTestCase):
 	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		sync_playwright = require_playwright()
-		frappe.set_user("Administrator")
+	def set_up_data(cls):
 		tag = random_string(6)
 		cls.skill = ensure_skill(f"RCT Desk Skill {tag}")
 		cls.designation = ensure_designation(f"RCT Desk Designation {tag}", skills=(cls.skill,))
@@ -52,30 +44,9 @@ class TestPoolsInTheDesk(RCTestCase):
 		)
 		cls.manual_pool = make_talent_pool(pool_name=f"RCT Desk Manual {tag}")
 		cls.tag = tag
-		frappe.db.commit()  # nosemgrep: the server process reads it
-		cls.site = frappe.local.site
-		cls.port = free_port()
-		cls.base = f"http://{cls.site}:{cls.port}"
-		cls.server = serve(
-			[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", cls.site, "serve",
-				"--port", str(cls.port), "--noreload"],
-			cwd=os.path.abspath(frappe.local.sites_path),
-			site=cls.site,
-			port=cls.port,
-		)  # fmt: skip
-		cls.playwright = sync_playwright().start()
-		cls.browser = launch_chromium(cls.playwright, cls.site)
 
 	@classmethod
-	def tearDownClass(cls):
-		for attr in ("browser", "playwright"):
-			obj = getattr(cls, attr, None)
-			if obj:
-				obj.close() if attr == "browser" else obj.stop()
-		if getattr(cls, "server", None):
-			cls.server.terminate()
-			cls.server.wait(timeout=20)
-		frappe.db.rollback()
+	def tear_down_data(cls):
 		pool_names = frappe.get_all(
 			"RC Talent Pool", filters={"pool_name": ["like", f"%{cls.tag}%"]}, pluck="name"
 		)
@@ -90,29 +61,6 @@ class TestPoolsInTheDesk(RCTestCase):
 			frappe.delete_doc("Job Opening", opening, force=True, ignore_permissions=True)
 		frappe.delete_doc("Designation", cls.designation, force=True, ignore_permissions=True)
 		frappe.delete_doc("Skill", cls.skill, force=True, ignore_permissions=True)
-		frappe.db.commit()  # nosemgrep: remove what setUpClass committed
-		super().tearDownClass()
-
-	def setUp(self):
-		self.context = self.browser.new_context(viewport={"width": 1400, "height": 1000})
-		self.page = self.context.new_page()
-		self.page.set_default_timeout(TIMEOUT_MS)
-		self.errors = []
-		self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-		self.page.goto(f"{self.base}/login")
-		status = self.page.evaluate(
-			"""(pwd) => fetch('/api/method/login', {method: 'POST',
-				headers: {'Content-Type': 'application/x-www-form-urlencoded'},
-				body: 'usr=Administrator&pwd=' + encodeURIComponent(pwd)}).then(r => r.status)""",
-			frappe.conf.get("admin_password") or "admin",
-		)
-		if status != 200:
-			self.skipTest("cannot log in as Administrator in the browser (admin password unknown)")
-
-	def tearDown(self):
-		self.context.close()
-		frappe.db.rollback()
-		self.assertEqual(self.errors, [], "no JavaScript errors on the page")
 
 	def _fill_link(self, input_handle, value: str):
 		input_handle.fill(value)
