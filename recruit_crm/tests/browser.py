@@ -60,3 +60,18 @@ def launch_chromium(playwright, site: str):
 	return playwright.chromium.launch(
 		executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {site} 127.0.0.1"]
 	)
+
+
+def shut_down(test_class, timeout: float = 20) -> None:
+	"""Close what a browser test class started (its `browser`, `playwright` and `server`), skipping
+	whatever setUpClass did not get to start."""
+	browser = getattr(test_class, "browser", None)
+	if browser:
+		browser.close()
+	playwright = getattr(test_class, "playwright", None)
+	if playwright:
+		playwright.stop()
+	server = getattr(test_class, "server", None)
+	if server:
+		server.terminate()
+		server.wait(timeout=timeout)

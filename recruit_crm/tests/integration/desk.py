@@ -10,7 +10,7 @@ import sys
 
 import frappe
 
-from recruit_crm.tests.browser import free_port, launch_chromium, require_playwright, serve
+from recruit_crm.tests.browser import free_port, launch_chromium, require_playwright, serve, shut_down
 from recruit_crm.tests.integration import RCTestCase
 
 TIMEOUT_MS = 90_000
@@ -39,13 +39,7 @@ class DeskBrowserTestCase(RCTestCase):
 
 	@classmethod
 	def tearDownClass(cls):
-		for attr in ("browser", "playwright"):
-			obj = getattr(cls, attr, None)
-			if obj:
-				obj.close() if attr == "browser" else obj.stop()
-		if getattr(cls, "server", None):
-			cls.server.terminate()
-			cls.server.wait(timeout=20)
+		shut_down(cls)
 		frappe.db.rollback()
 		cls.tear_down_data()
 		frappe.db.commit()  # nosemgrep: remove what setUpClass committed

@@ -18,7 +18,7 @@ from pathlib import Path
 import frappe
 from frappe.utils import random_string
 
-from recruit_crm.tests.browser import free_port, launch_chromium, require_playwright, serve
+from recruit_crm.tests.browser import free_port, launch_chromium, require_playwright, serve, shut_down
 from recruit_crm.tests.factories import make_job_opening, unique_email
 from recruit_crm.tests.integration import RCTestCase
 
@@ -79,13 +79,7 @@ class TestPortalInBrowser(RCTestCase):
 
 	@classmethod
 	def tearDownClass(cls):
-		for attr in ("browser", "playwright"):
-			obj = getattr(cls, attr, None)
-			if obj:
-				obj.close() if attr == "browser" else obj.stop()
-		if getattr(cls, "server", None):
-			cls.server.terminate()
-			cls.server.wait(timeout=10)
+		shut_down(cls, timeout=10)
 		frappe.db.rollback()
 		for doctype, name in reversed(getattr(cls, "created", [])):
 			if frappe.db.exists(doctype, name):
