@@ -144,3 +144,18 @@ class TestCandidateFormInTheDesk(DeskBrowserTestCase):
 			else:
 				self.assertIsNotNone(ledger[0].withdrawn_at)
 				self.assertFalse(has)
+
+	def test_the_readiness_report_opens_the_candidates_of_a_stage(self):
+		page = self.page
+		stage = frappe.db.get_value("RC Candidate", self.candidate.name, "readiness_stage")
+		page.goto(f"{self.base}/app/query-report/Candidate Readiness")
+		page.wait_for_selector(".report-summary")
+		self.assertIn("no personal contact", page.inner_text(".report-summary"))
+		link = page.locator(f".dt-scrollable a[href^='/app/rc-candidate?readiness_stage={stage}']")
+		link.first.click()
+		page.wait_for_function(
+			"(stage) => window.cur_list && cur_list.doctype === 'RC Candidate'"
+			" && cur_list.filters.some(f => f[1] === 'readiness_stage' && f[3] === stage)",
+			arg=stage,
+		)
+		page.wait_for_selector(f".list-row-container:has-text('Desk Engaged {self.tag}')")

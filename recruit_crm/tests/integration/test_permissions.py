@@ -47,6 +47,22 @@ class TestCandidatePermissions(RCTestCase):
 				with self.assertRaises(frappe.PermissionError):
 					frappe.get_list("RC Candidate", limit=1)
 
+	def test_only_hr_roles_run_the_reports(self):
+		from frappe.desk.query_report import run
+
+		reports = frappe.get_all("Report", filters={"module": "Recruit CRM"}, pluck="name")
+		self.assertIn("Candidate Readiness", reports)
+		for report in reports:
+			roles = {row.role for row in frappe.get_doc("Report", report).roles}
+			self.assertLessEqual(roles, set(HR_ROLES), f"{report} is for HR roles only")
+			for role in HR_ROLES + NON_HR_ROLES:
+				with self.subTest(report=report, role=role):
+					frappe.set_user(self.users[role])
+					self.assertEqual(bool(frappe.get_doc("Report", report).is_permitted()), role in roles)
+					if role in NON_HR_ROLES:
+						with self.assertRaises(frappe.PermissionError):
+							run(report, filters={})
+
 	def test_website_user_and_guest_see_nothing(self):
 		for user in (self.website_user, "Guest"):
 			with self.subTest(user=user):
