@@ -86,7 +86,7 @@ def execute(filters: dict | None = None):
 	columns = [
 		{"fieldname": "stage", "label": _("Readiness Stage"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "candidates", "label": _("Candidates"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "share", "label": _("Share %"), "fieldtype": "Percent", "width": 90},
+		{"fieldname": "share", "label": _("Share %"), "fieldtype": "Percent", "precision": 1, "width": 90},
 		{"fieldname": "score", "label": _("Average Score Today"), "fieldtype": "Float", "precision": 1,
 			"width": 160},
 		{"fieldname": "entered", "label": _("Entered in Period"), "fieldtype": "Int", "width": 140},
