@@ -230,9 +230,19 @@ def decayed_score_sql(alias: str, now_sql: str, half_life_days: float) -> str:
 	score = f"{alias}.`engagement_score`"
 	if half_life_days <= 0:
 		return score
-	# microseconds, as Python's arithmetic counts them, so both sides agree on a threshold
-	age = f"greatest(0, coalesce(timestampdiff(microsecond, {alias}.`engagement_updated_at`, {now_sql}), 0))"
-	return f"({score} * pow(0.5, {age} / {half_life_microseconds_sql(half_life_days)}))"
+	return f"({score} * {decay_factor_sql(f'{alias}.`engagement_updated_at`', now_sql, half_life_days)})"
+
+
+def decay_factor_sql(since_sql: str, now_sql: str, half_life_days: float) -> str:
+	"""SQL for `decay_factor`: 0.5 ** (age / half-life), the age from `since_sql` to `now_sql`.
+
+	Ages are counted in microseconds, as Python's arithmetic counts them, so both sides agree on
+	a threshold; a future or missing `since` does not decay. No half-life: `1`.
+	"""
+	if half_life_days <= 0:
+		return "1"
+	age = f"greatest(0, coalesce(timestampdiff(microsecond, {since_sql}, {now_sql}), 0))"
+	return f"pow(0.5, {age} / {half_life_microseconds_sql(half_life_days)})"
 
 
 def half_life_microseconds_sql(half_life_days: float) -> str:

@@ -331,11 +331,8 @@ def recompute(candidates: list[str] | None, now: datetime | None = None) -> dict
 		"s", {rule.signal: rule.signal for rule in rules.SIGNAL_RULES}, settings.signals_since(now)
 	)
 	stage_sql, stage_params = _stage_case(settings.thresholds, "s.score", flags)
-	decay_sql, decay_params = "1", []
-	if settings.half_life_days > 0:
-		half_life = rules.half_life_microseconds_sql(settings.half_life_days)
-		decay_sql = f"pow(0.5, greatest(0, timestampdiff(microsecond, occurred_at, %s)) / {half_life})"
-		decay_params = [now]
+	decay_sql = rules.decay_factor_sql("occurred_at", "%s", settings.half_life_days)
+	decay_params = [now] if settings.half_life_days > 0 else []
 	signal_set = ", ".join(
 		f"c.`{rules.SIGNAL_COLUMNS[rule.signal]}` = s.`{rule.signal}`" for rule in rules.SIGNAL_RULES
 	)
