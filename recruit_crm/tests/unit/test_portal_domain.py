@@ -54,6 +54,58 @@ class TestSniffResume(unittest.TestCase):
 		self.assertIn("1 MB", str(ctx.exception))
 
 
+class TestResumeBombsAndPolyglots(unittest.TestCase):
+	def _bomb(self, member: str, inflated_mb: int, extra: dict[str, bytes] | None = None) -> bytes:
+		"""A zip whose one member inflates to `inflated_mb` MB of zeros (written in chunks)."""
+		buf = io.BytesIO()
+		with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+			for name, data in (extra or {}).items():
+				z.writestr(name, data)
+			with z.open(member, "w", force_zip64=True) as out:
+				chunk = b"\0" * MB
+				for _ in range(inflated_mb):
+					out.write(chunk)
+		return buf.getvalue()
+
+	def test_a_zip_member_is_never_inflated_in_full(self):
+		import tracemalloc
+
+		bomb = self._bomb("mimetype", 64)
+		self.assertLess(len(bomb), MB, "the bomb itself is small")
+		tracemalloc.start()
+		try:
+			with self.assertRaises(RejectedUpload):
+				sniff_resume(bomb, 5 * MB)
+			_current, peak = tracemalloc.get_traced_memory()
+		finally:
+			tracemalloc.stop()
+		self.assertLess(peak, 4 * MB, f"sniffing allocated {peak / MB:.1f} MB")
+
+	def test_archives_built_to_inflate_are_refused_from_their_directory(self):
+		docx = self._bomb("word/document.xml", 16, {"[Content_Types].xml": b"x"})
+		with self.assertRaises(RejectedUpload):
+			sniff_resume(docx, 5 * MB)
+		many = _zip({f"m{i}.xml": b"x" for i in range(2500)})
+		with self.assertRaises(RejectedUpload) as ctx:
+			sniff_resume(many, 5 * MB)
+		self.assertIn("too many parts", str(ctx.exception))
+
+	def test_a_real_sized_odt_still_passes(self):
+		odt = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>" * 5000})
+		self.assertEqual(sniff_resume(odt, MB), "odt")
+
+	def test_documents_that_are_also_web_pages_are_refused(self):
+		for content in (
+			b"%PDF-1.4\n<html><body><script>alert(document.domain)</script></body></html>\n%%EOF",
+			b"%PDF-1.7\n1 0 obj<<>>endobj\n<!DOCTYPE html><p>x",
+			b"%PDF-1.7\n<svg onload=alert(1)>",
+			b"{\\rtf1 <iframe src=//evil>}",
+			b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 < script >alert(1)",
+		):
+			with self.subTest(content=content[:24]), self.assertRaises(RejectedUpload):
+				sniff_resume(content, MB)
+
+
 class TestJobPosting(unittest.TestCase):
 	def test_required_google_fields_are_present(self):
 		data = job_posting(
