@@ -24,6 +24,18 @@ def _unb64(text: str) -> bytes:
 	return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _is_canonical(text: str) -> bool:
+	if not text or not _ALPHABET.issuperset(text):
+		return False
+	try:
+		return _b64(_unb64(text)) == text
+	except ValueError:
+		return False
+
+
+_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 def sign(key: bytes, subject: str, purpose: str, expires_at: int, extra: dict | None = None) -> str:
 	"""A token for `subject` and `purpose`, valid until the Unix time `expires_at`."""
 	payload = {"s": subject, "p": purpose, "e": int(expires_at)}
@@ -39,6 +51,10 @@ def verify(key: bytes, token: str, purpose: str, now: int) -> dict:
 	if not isinstance(token, str) or token.count(".") != 1 or len(token) > 2048:
 		raise InvalidToken("malformed")
 	body, mac = token.split(".")
+	if not (_is_canonical(body) and _is_canonical(mac)):
+		# One token, one spelling: padded or re-encoded variants of a genuine token are refused,
+		# so a token can be revoked, logged or rate-limited by its text.
+		raise InvalidToken("malformed")
 	try:
 		expected = hmac.new(key, f"{purpose}.{body}".encode(), hashlib.sha256).digest()
 		if not hmac.compare_digest(expected, _unb64(mac)):

@@ -49,3 +49,18 @@ class TestTokens(unittest.TestCase):
 			return
 		# base64 padding bits can absorb a change that decodes to the same bytes
 		self.assertEqual(payload["s"], "cand")
+
+
+class TestCanonicalTokens(unittest.TestCase):
+	def test_padded_or_re_encoded_variants_of_a_genuine_token_are_refused(self):
+		token = sign(KEY, "cand123", "preferences", NOW + 60)
+		body, mac = token.split(".")
+		self.assertEqual(verify(KEY, token, "preferences", NOW)["s"], "cand123")
+		variants = [f"{body}.{mac}=", f"{body}.{mac}==", f"{body}=.{mac}", f" {token}", f"{token}\n"]
+		# The last base64 character may carry unused bits: flipping them decodes to the same MAC.
+		alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+		last = alphabet.index(mac[-1])
+		variants += [f"{body}.{mac[:-1]}{alphabet[last ^ bit]}" for bit in (1, 2, 3)]
+		for variant in variants:
+			with self.subTest(variant=variant[-6:]), self.assertRaises(InvalidToken):
+				verify(KEY, variant, "preferences", NOW)
