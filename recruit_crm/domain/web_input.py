@@ -44,9 +44,7 @@ def text_without_markup(value: object, max_length: int) -> str | None:
 	if not isinstance(value, str):
 		return None
 	kept = "".join(
-		ch
-		for ch in value
-		if ch not in "<>" and (ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+		ch for ch in value if ch not in "<>" and (ch in "\n\t" or unicodedata.category(ch)[0] != "C")
 	)
 	text = kept[:max_length].strip()
 	return text or None

@@ -22,7 +22,9 @@ class TestRedaction(unittest.TestCase):
 		self.assertIn("<ip>", redacted)
 
 	def test_code_lines_survive(self):
-		line = 'File "apps/recruit_crm/recruit_crm/services/applications.py", line 212, in process_application'
+		line = (
+			'File "apps/recruit_crm/recruit_crm/services/applications.py", line 212, in process_application'
+		)
 		self.assertEqual(redact_personal_data(line), line)
 
 	@given(st.emails())

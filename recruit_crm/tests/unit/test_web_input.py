@@ -12,8 +12,8 @@ from recruit_crm.domain.web_input import (
 	ip_address,
 	parse_networks,
 	plain_text,
-	text_without_markup,
 	site_path,
+	text_without_markup,
 	user_agent,
 )
 
