@@ -91,6 +91,7 @@ scheduler_events = {
 		"* * * * *": ["recruit_crm.tasks_nurture.run_every_minute"],
 		"*/5 * * * *": [
 			"recruit_crm.services.capture.run_email_delivery_sync",
+			"recruit_crm.tasks.process_pending_applications",
 			"recruit_crm.tasks_nurture.sync_audiences",
 		],
 	},
@@ -121,7 +122,11 @@ jinja = {
 }
 page_renderer = ["recruit_crm.website.careers_renderer.CareersPage"]
 website_path_resolver = ["recruit_crm.website.careers_renderer.resolve_path"]
-before_request = ["recruit_crm.services.careers.before_request"]
+before_request = [
+	# The client's address first: rate limits and stored evidence use it.
+	"recruit_crm.services.request_context.resolve_client_address",
+	"recruit_crm.services.careers.before_request",
+]
 
 # Candidate data is HR data; talent pools follow their visibility.
 permission_query_conditions = {

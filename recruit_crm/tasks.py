@@ -1,5 +1,6 @@
 """Scheduler entry points: thin, each calls one service."""
 
+from recruit_crm.services.applications import process_pending
 from recruit_crm.services.candidates import link_unlinked_applicants
 from recruit_crm.services.portal import expire_stale_signups
 
@@ -12,3 +13,8 @@ def link_unlinked_job_applicants() -> None:
 def expire_community_signups() -> None:
 	"""Delete talent-community sign-ups never confirmed within 7 days (no consent, no data)."""
 	expire_stale_signups()
+
+
+def process_pending_applications() -> None:
+	"""Every 5 minutes: applications whose after-response processing never ran or failed."""
+	process_pending()

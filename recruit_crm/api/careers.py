@@ -5,7 +5,6 @@ from frappe import _
 
 from recruit_crm.domain.careers import share_links as build_share_links
 from recruit_crm.services import careers, portal_tokens
-from recruit_crm.services.portal import REFERRAL
 
 
 @frappe.whitelist()
@@ -29,7 +28,7 @@ def share_links(job_opening: str, employee: str | None = None, campaign: str | N
 	title = f"{opening.job_title} · {opening.company}"
 	out = {"url": url, "channels": build_share_links(url, title, campaign=campaign)}
 	if employee:
-		ref = portal_tokens.make_token(employee, REFERRAL, ttl_days=5 * 365)
+		ref = portal_tokens.make_token(employee, portal_tokens.REFERRAL, ttl_days=5 * 365)
 		out["employee"] = employee
 		out["referral"] = build_share_links(url, title, campaign=campaign, referrer=ref)
 	return out

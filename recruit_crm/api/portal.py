@@ -1,11 +1,17 @@
 """Guest and candidate-facing endpoints. Every one is rate-limited, validates its input,
-answers the same for known and unknown people, and never reveals who is a candidate."""
+answers the same for known and unknown people, and never reveals who is a candidate.
+
+Every parameter is optional at the HTTP level: missing input is reported by the service with
+a plain 4xx message, never as a 500 from a call with missing arguments. docs/security.md lists
+each endpoint, what it accepts and stores, its limit, and the tests that hold it to that.
+"""
 
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
 from recruit_crm.services import portal
+from recruit_crm.services.request_context import request_evidence
 
 
 def _form(**values) -> dict:
@@ -15,9 +21,9 @@ def _form(**values) -> dict:
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=5, seconds=600)
 def apply(
-	job_opening: str,
-	applicant_name: str,
-	email: str,
+	job_opening: str | None = None,
+	applicant_name: str | None = None,
+	email: str | None = None,
 	phone: str | None = None,
 	cover_letter: str | None = None,
 	consent_talent_pool: str | None = None,
@@ -52,8 +58,8 @@ def track_visit(
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=5, seconds=600)
 def join_community(
-	full_name: str,
-	email: str,
+	full_name: str | None = None,
+	email: str | None = None,
 	consent: str | None = None,
 	interests: str | None = None,
 	skills: str | None = None,
@@ -71,7 +77,7 @@ def join_community(
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=20, seconds=600)
-def confirm_community(t: str) -> dict:
+def confirm_community(t: str | None = None) -> dict:
 	"""Confirm a talent-community sign-up from the emailed link."""
 	if not portal.confirm_community(t):
 		frappe.throw(_("This link is invalid or has expired."), portal.PortalInputError)
@@ -133,7 +139,7 @@ def request_erasure(t: str | None = None) -> dict:
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=30, seconds=60)
-def content_viewed(content: str, t: str | None = None) -> None:
+def content_viewed(content: str | None = None, t: str | None = None) -> None:
 	"""Count a view of a published story or video; a candidate's own link records a touchpoint."""
 	portal.content_viewed(content, t)
 
@@ -166,7 +172,10 @@ def email_click(t: str | None = None) -> None:
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=60, seconds=60)
 def portal_event(
-	event: str, t: str | None = None, path: str | None = None, job_opening: str | None = None
+	event: str | None = None,
+	t: str | None = None,
+	path: str | None = None,
+	job_opening: str | None = None,
 ) -> None:
 	"""The portal reports what a known visitor did (Portal Visit, Form Submitted, Content Viewed, Event Attended)."""
 	from recruit_crm.services import tracking
@@ -181,13 +190,7 @@ def confirm_consent(t: str | None = None) -> None:
 	from recruit_crm.services import privacy
 
 	if frappe.request and frappe.request.method == "POST":
-		privacy.confirm_renewal(
-			t,
-			{
-				"ip_address": frappe.local.request_ip,
-				"user_agent": (frappe.get_request_header("User-Agent") or "")[:1000],
-			},
-		)
+		privacy.confirm_renewal(t, request_evidence())
 		frappe.respond_as_web_page(
 			_("Thank you"),
 			_("If your link was still valid, your choice is recorded. You can change it at any time."),

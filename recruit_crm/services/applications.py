@@ -39,7 +39,9 @@ class PortalInputError(frappe.ValidationError):
 # ------------------------------------------------------------------ validation (no lookups of people)
 
 
-def text_field(form: dict, key: str, max_length: int, required: bool = False, label: str | None = None) -> str:
+def text_field(
+	form: dict, key: str, max_length: int, required: bool = False, label: str | None = None
+) -> str:
 	"""A trimmed text value from the form, checked for presence and length."""
 	value = form.get(key)
 	value = value.strip() if isinstance(value, str) else ""
@@ -198,7 +200,9 @@ def process_application(name: str) -> str:
 
 
 def _create_applicant(row) -> str | None:
-	existing = frappe.db.get_value("Job Applicant", {"email_id": row.email, "job_title": row.job_opening}, "name")
+	existing = frappe.db.get_value(
+		"Job Applicant", {"email_id": row.email, "job_title": row.job_opening}, "name"
+	)
 	if existing:
 		return None  # applying twice changes nothing
 	attribution = json.loads(row.attribution or "{}")
@@ -266,7 +270,9 @@ def _pick_source(attribution: dict) -> str | None:
 	return source if frappe.db.exists("Job Applicant Source", source) else None
 
 
-def fill_attribution(candidate: str, attribution: dict, referrer: str | None, resume_url: str | None = None) -> None:
+def fill_attribution(
+	candidate: str, attribution: dict, referrer: str | None, resume_url: str | None = None
+) -> None:
 	"""Fill the candidate's source fields (and resume) where they are still blank."""
 	values = frappe.db.get_value(
 		"RC Candidate",

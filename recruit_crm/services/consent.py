@@ -13,6 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime, today
 
+from recruit_crm.domain import web_input
 from recruit_crm.domain.consent import add_months
 from recruit_crm.domain.types import ConsentMethod, ConsentPurpose, TouchpointChannel, TouchpointType
 
@@ -69,10 +70,12 @@ def give(
 			"method": method,
 			"given_at": now_datetime(),
 			"expires_on": expires_on or default_expiry(),
-			"evidence_form": (evidence.get("form") or "")[:140] or None,
-			"ip_address": (evidence.get("ip_address") or "")[:140] or None,
-			"user_agent": (evidence.get("user_agent") or "")[:1000] or None,
-			"evidence_note": evidence.get("note"),
+			# Evidence is stored in its proper shape only (see domain.web_input): a forged header
+			# can neither carry script into the desk nor pose as an address.
+			"evidence_form": web_input.plain_text(evidence.get("form"), 140),
+			"ip_address": web_input.ip_address(evidence.get("ip_address")),
+			"user_agent": web_input.user_agent(evidence.get("user_agent")),
+			"evidence_note": web_input.text_without_markup(evidence.get("note"), 4000),
 		}
 	)
 	doc.insert(ignore_permissions=True)  # after_insert keeps the flags in step

@@ -10,176 +10,40 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, get_url, now_datetime, today
 
-from recruit_crm.domain.candidates import InvalidEmail, normalize_email
+from recruit_crm.domain import web_input
 from recruit_crm.domain.careers import clean_attribution
-from recruit_crm.domain.uploads import RejectedUpload, sniff_resume
 from recruit_crm.services import careers, portal_tokens
+from recruit_crm.services.applications import (
+	PortalInputError,
+	check_resume,
+	email_field,
+	fill_attribution,
+	person_name,
+	receive_application,
+	referrer_employee,
+	save_resume,
+	text_field,
+)
 from recruit_crm.services.candidates import get_or_create_candidate
+from recruit_crm.services.deferred import after_response
+from recruit_crm.services.request_context import request_evidence
 
 APPLY_THANKS = "Thank you! Your application has been received. We will be in touch by email."
 COMMUNITY_THANKS = "Almost there: check your inbox and confirm your email to join our talent community."
-REFERRAL = "referral"
 
-
-class PortalInputError(frappe.ValidationError):
-	"""Bad input from a visitor; the message is safe to show and says nothing about anyone."""
-
-
-def _text(form: dict, key: str, max_length: int, required: bool = False, label: str | None = None) -> str:
-	value = form.get(key)
-	value = value.strip() if isinstance(value, str) else ""
-	if required and not value:
-		frappe.throw(_("{0} is required.").format(label or key), PortalInputError)
-	if len(value) > max_length:
-		frappe.throw(
-			_("{0} is too long (at most {1} characters).").format(label or key, max_length), PortalInputError
-		)
-	return value
-
-
-def _email(form: dict) -> str:
-	try:
-		return normalize_email(form.get("email"))
-	except InvalidEmail:
-		frappe.throw(_("Please enter a valid email address."), PortalInputError)
-
-
-def _request_evidence() -> dict:
-	request = getattr(frappe.local, "request", None)
-	user_agent = request.headers.get("User-Agent", "")[:500] if request else ""
-	return {"ip_address": getattr(frappe.local, "request_ip", None), "user_agent": user_agent}
-
-
-def _check_resume(upload, required: bool) -> tuple[bytes, str] | None:
-	if upload is None or not getattr(upload, "filename", None):
-		if required:
-			frappe.throw(_("Please attach your resume."), PortalInputError)
-		return None
-	limit = careers.settings().max_resume_mb * 1024 * 1024
-	content = upload.stream.read(limit + 1)
-	try:
-		kind = sniff_resume(content, limit)
-	except RejectedUpload as e:
-		frappe.throw(_(str(e)), PortalInputError)
-	return content, kind
-
-
-def _save_resume(content: bytes, kind: str, doctype: str, name: str, fieldname: str | None) -> str:
-	"""Store a checked resume as a private file; its name never comes from the visitor."""
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": f"resume-{frappe.generate_hash(length=8)}.{kind}",
-			"attached_to_doctype": doctype,
-			"attached_to_name": name,
-			"attached_to_field": fieldname,
-			"is_private": 1,
-			"content": content,
-		}
-	)
-	file.flags.ignore_permissions = True
-	file.insert(ignore_permissions=True)
-	return file.file_url
-
-
-def referrer_employee(ref: str | None) -> str | None:
-	"""The Employee behind a referral token from a share link, if the token is genuine."""
-	payload = portal_tokens.read_token(ref, REFERRAL) if ref else None
-	if payload and frappe.db.exists("Employee", payload["s"]):
-		return payload["s"]
-	return None
+__all__ = ["PortalInputError"]
 
 
 def apply(form: dict, resume_upload) -> dict:
-	"""Create an HRMS Job Applicant from the careers apply form."""
+	"""The careers apply form: validated in full, then answered the same way for everyone.
+
+	Whether the person is new, known, or has applied before is only looked at after the
+	response has been sent (`applications.process_application`).
+	"""
 	if form.get("website"):  # honeypot filled: a bot. Same answer, nothing stored.
 		return {"message": _(APPLY_THANKS)}
-	opening_name = _text(form, "job_opening", 140, required=True, label=_("Job opening"))
-	opening = frappe.db.get_value(
-		"Job Opening",
-		{"name": opening_name, "status": "Open", "publish": 1},
-		["name", "company"],
-		as_dict=True,
-	)
-	if not opening:
-		frappe.throw(_("This position is no longer open."), PortalInputError)
-	full_name = _text(form, "applicant_name", 140, required=True, label=_("Full name"))
-	email = _email(form)
-	phone = _text(form, "phone", 40, label=_("Phone"))
-	cover_letter = _text(form, "cover_letter", 10000, label=_("Cover letter"))
-	resume = _check_resume(resume_upload, required=True)
-	attribution = clean_attribution(form)
-	referrer = referrer_employee(attribution.get("ref"))
-
-	existing = frappe.db.get_value("Job Applicant", {"email_id": email, "job_title": opening.name}, "name")
-	if existing:
-		# Applying twice changes nothing and looks exactly like the first time.
-		return {"message": _(APPLY_THANKS)}
-	source = "Employee Referral" if referrer else _pick_source(attribution)
-	applicant = frappe.get_doc(
-		{
-			"doctype": "Job Applicant",
-			"applicant_name": full_name,
-			"email_id": email,
-			"phone_number": phone,
-			"job_title": opening.name,
-			"status": "Open",
-			"cover_letter": cover_letter,
-			"source": source,
-			"source_name": referrer,
-			"rc_utm_source": attribution.get("utm_source"),
-			"rc_utm_medium": attribution.get("utm_medium"),
-			"rc_utm_campaign": attribution.get("utm_campaign"),
-		}
-	)
-	applicant.flags.ignore_permissions = True
-	applicant.insert(ignore_permissions=True)
-	if resume:
-		url = _save_resume(*resume, "Job Applicant", applicant.name, "resume_attachment")
-		applicant.db_set("resume_attachment", url, update_modified=False)
-	candidate = applicant.get("rc_candidate")
-	if candidate:
-		_fill_attribution(candidate, attribution, referrer, resume_url=applicant.resume_attachment)
-		if cint(form.get("consent_talent_pool")):
-			_give_consent(candidate, "Talent Pool", "careers-apply", extra={"job_opening": opening.name})
+	receive_application(form, resume_upload)
 	return {"message": _(APPLY_THANKS)}
-
-
-def _pick_source(attribution: dict) -> str | None:
-	source = "Campaign" if attribution.get("utm_campaign") else "Website Listing"
-	return source if frappe.db.exists("Job Applicant Source", source) else None
-
-
-def _fill_attribution(
-	candidate: str, attribution: dict, referrer: str | None, resume_url: str | None = None
-) -> None:
-	values = frappe.db.get_value(
-		"RC Candidate",
-		candidate,
-		["source_campaign", "source_medium", "source_referrer", "referred_by", "resume"],
-		as_dict=True,
-	)
-	updates = {}
-	for field, value in (
-		("source_campaign", attribution.get("utm_campaign")),
-		("source_medium", attribution.get("utm_medium") or attribution.get("utm_source")),
-		("source_referrer", attribution.get("utm_source")),
-		("referred_by", referrer),
-		("resume", resume_url),
-	):
-		if value and not values.get(field):
-			updates[field] = value
-	if updates:
-		frappe.db.set_value("RC Candidate", candidate, updates)
-
-
-def _give_consent(candidate: str, purpose: str, form_name: str, extra: dict | None = None) -> None:
-	from recruit_crm.services import consent
-
-	evidence = {"form": form_name, **_request_evidence()}
-	if extra:
-		evidence["note"] = json.dumps(extra, default=str)
-	consent.give(candidate, purpose, method="Web Form", evidence=evidence)
 
 
 def track_visit(form: dict) -> None:
@@ -187,8 +51,8 @@ def track_visit(form: dict) -> None:
 	attribution = clean_attribution(form)
 	if not attribution.get("utm_source") and not attribution.get("ref"):
 		return
-	landing = form.get("landing") if isinstance(form.get("landing"), str) else ""
-	landing = landing[:140] if landing.startswith("/careers") else ""
+	landing = web_input.site_path(form.get("landing"), max_length=140) or ""
+	landing = landing if landing == "/careers" or landing.startswith("/careers/") else ""
 	opening = None
 	parts = landing.strip("/").split("/")
 	if len(parts) == 3:
@@ -228,27 +92,24 @@ def content_viewed(content: str, token: str | None) -> None:
 
 
 def join_community(form: dict, resume_upload) -> dict:
-	"""Record a sign-up and send the double opt-in email; nobody joins before confirming."""
+	"""Record a sign-up; the double opt-in email follows after the response.
+
+	Every valid sign-up is stored the same way; whether this address signed up in the last day
+	(and so gets no second email) is decided after the response, so the answer and its timing
+	are the same for everyone. Nobody joins before confirming.
+	"""
 	if form.get("website"):
 		return {"message": _(COMMUNITY_THANKS)}
-	full_name = _text(form, "full_name", 140, required=True, label=_("Full name"))
-	email = _email(form)
+	full_name = person_name(form, "full_name", _("Full name"))
+	email = email_field(form)
 	if not cint(form.get("consent")):
 		frappe.throw(_("Please agree to join the talent community."), PortalInputError)
 	allowed = set(careers.settings().interests)
 	interests = [i for i in _as_list(form.get("interests")) if i in allowed]
-	skills = [s for s in (x.strip() for x in _text(form, "skills", 1000, label=_("Skills")).split(",")) if s][
-		:30
-	]
-	locations = [s for s in (x.strip() for x in _text(form, "preferred_locations", 500).split(",")) if s][:10]
-	resume = _check_resume(resume_upload, required=False)
-	evidence = _request_evidence()
-	pending = frappe.db.get_value("RC Community Signup", {"email": email, "status": "Pending"}, "name")
-	if pending and frappe.db.get_value("RC Community Signup", pending, "submitted_at") > add_days(
-		now_datetime(), -1
-	):
-		# One confirmation email a day per address is plenty; the answer stays the same.
-		return {"message": _(COMMUNITY_THANKS)}
+	skills = _short_list(text_field(form, "skills", 1000, label=_("Skills")), 30)
+	locations = _short_list(text_field(form, "preferred_locations", 500, label=_("Preferred locations")), 10)
+	resume = check_resume(resume_upload, required=False)
+	evidence = request_evidence()
 	signup = frappe.get_doc(
 		{
 			"doctype": "RC Community Signup",
@@ -265,19 +126,56 @@ def join_community(form: dict, resume_upload) -> dict:
 		}
 	).insert(ignore_permissions=True)
 	if resume:
-		signup.db_set("resume", _save_resume(*resume, "RC Community Signup", signup.name, "resume"))
-	token = portal_tokens.make_token(signup.name, portal_tokens.CONFIRM_COMMUNITY, ttl_days=7)
-	link = get_url(f"/careers/community-confirm?t={token}")
+		_file, url = save_resume(*resume, "RC Community Signup", signup.name, "resume")
+		frappe.db.set_value("RC Community Signup", signup.name, "resume", url, update_modified=False)
+	name = signup.name
+	after_response(lambda: send_confirmation(name), title="recruit_crm: community confirmation not sent")
+	return {"message": _(COMMUNITY_THANKS)}
+
+
+def _short_list(text: str, limit: int) -> list[str]:
+	items = (web_input.plain_text(x, 140) for x in text.split(","))
+	return [x for x in items if x][:limit]
+
+
+def send_confirmation(signup: str) -> bool:
+	"""Email the double opt-in link, unless this address already got one in the last day.
+
+	A repeated sign-up within a day is dropped (with its file): one confirmation email a day
+	per address is plenty.
+	"""
+	row = frappe.db.get_value(
+		"RC Community Signup", signup, ["name", "email", "full_name", "submitted_at"], as_dict=True
+	)
+	if not row:
+		return False
+	earlier = frappe.db.exists(
+		"RC Community Signup",
+		{
+			"email": row.email,
+			"status": "Pending",
+			"name": ("!=", row.name),
+			"submitted_at": (">", add_days(row.submitted_at, -1)),
+		},
+	)
+	if earlier:
+		frappe.delete_doc("RC Community Signup", row.name, ignore_permissions=True, force=True)
+		return False
+	token = portal_tokens.make_token(row.name, portal_tokens.CONFIRM_COMMUNITY, ttl_days=7)
 	frappe.sendmail(
-		recipients=[email],
+		recipients=[row.email],
 		subject=_("Confirm your place in our talent community"),
 		template="rc_community_confirm",
-		args={"full_name": full_name, "link": link, "conf": careers.settings()},
+		args={
+			"full_name": row.full_name,
+			"link": get_url(f"/careers/community-confirm?t={token}"),
+			"conf": careers.settings(),
+		},
 		reference_doctype="RC Community Signup",
-		reference_name=signup.name,
+		reference_name=row.name,
 		now=False,
 	)
-	return {"message": _(COMMUNITY_THANKS)}
+	return True
 
 
 def _as_list(value) -> list[str]:
@@ -316,10 +214,10 @@ def confirm_community(token: str) -> bool:
 			known_skills.add(skill)
 	doc.flags.ignore_permissions = True
 	doc.save(ignore_permissions=True)
-	_fill_attribution(candidate, attribution, referrer_employee(attribution.get("ref")))
+	fill_attribution(candidate, attribution, referrer_employee(attribution.get("ref")))
 	evidence = {
 		"form": "talent-community",
-		**_request_evidence(),
+		**request_evidence(),
 		"note": json.dumps(
 			{
 				"signup": signup.name,
@@ -382,7 +280,7 @@ def candidate_from_request(token: str | None) -> str | None:
 	"""The candidate a preference-centre request is about: from a signed link, or the logged-in user."""
 	if token:
 		payload = portal_tokens.read_token(token, portal_tokens.PREFERENCES)
-		return payload["s"] if payload and frappe.db.exists("RC Candidate", payload["s"]) else None
+		return payload["s"] if payload and _is_live_candidate(payload["s"]) else None
 	user = frappe.session.user
 	if user and user != "Guest":
 		return frappe.db.get_value("RC Candidate", {"email": user.lower(), "is_anonymized": 0}, "name")
@@ -393,9 +291,14 @@ def candidate_from_unsubscribe_token(token: str | None) -> str | None:
 	"""The candidate named by an unsubscribe link (or a preferences link), if genuine."""
 	for purpose in (portal_tokens.UNSUBSCRIBE, portal_tokens.PREFERENCES):
 		payload = portal_tokens.read_token(token, purpose)
-		if payload and frappe.db.exists("RC Candidate", payload["s"]):
+		if payload and _is_live_candidate(payload["s"]):
 			return payload["s"]
 	return None
+
+
+def _is_live_candidate(candidate: str) -> bool:
+	"""Links in old emails die with the person: erased (gone) or anonymised candidates open nothing."""
+	return bool(frappe.db.exists("RC Candidate", {"name": candidate, "is_anonymized": 0}))
 
 
 PREFERENCE_FIELDS = ("full_name", "phone", "current_title", "location")
@@ -422,15 +325,19 @@ def preferences_context(candidate: str) -> dict:
 
 def update_preferences(candidate: str, form: dict) -> dict:
 	"""Apply the preference-centre form: profile basics, interests, frequency, pause."""
-	updates = {f: _text(form, f, 140 if f != "phone" else 40) for f in PREFERENCE_FIELDS if f in form}
-	if "full_name" in updates and not updates["full_name"]:
-		frappe.throw(_("Full name is required."), PortalInputError)
+	updates = {
+		f: web_input.plain_text(text_field(form, f, 140 if f != "phone" else 40), 140) or ""
+		for f in PREFERENCE_FIELDS
+		if f in form and f != "full_name"
+	}
+	if "full_name" in form:
+		updates["full_name"] = person_name(form, "full_name", _("Full name"))
 	allowed = set(careers.settings().interests)
 	if "interests" in form:
 		updates["interests"] = "\n".join(i for i in _as_list(form.get("interests")) if i in allowed)
 	if "preferred_locations" in form:
 		updates["preferred_locations"] = "\n".join(
-			s for s in (x.strip() for x in _text(form, "preferred_locations", 500).split(",")) if s
+			s for s in _short_list(text_field(form, "preferred_locations", 500), 50)
 		)
 	if "email_frequency" in form:
 		if form["email_frequency"] not in FREQUENCIES:
@@ -451,7 +358,7 @@ def update_preferences(candidate: str, form: dict) -> dict:
 def unsubscribe_everything(candidate: str, method: str) -> dict:
 	from recruit_crm.services import consent
 
-	consent.unsubscribe(candidate, method=method, evidence=_request_evidence())
+	consent.unsubscribe(candidate, method=method, evidence=request_evidence())
 	return {"message": _("You are unsubscribed from all our emails.")}
 
 

@@ -9,6 +9,7 @@ from recruit_crm.domain.tokens import InvalidToken, sign, verify
 PREFERENCES = "preferences"
 CONFIRM_COMMUNITY = "confirm-community"
 UNSUBSCRIBE = "unsubscribe"
+REFERRAL = "referral"  # an employee's share links credit them
 
 
 def _key() -> bytes:

@@ -18,7 +18,9 @@ LOOPBACK = "127.0.0.1"
 def is_app_route(path: str | None) -> bool:
 	"""Whether a request path belongs to this app (its API methods or the career site)."""
 	path = path or ""
-	return path.startswith(APP_API_PREFIXES) or path == CAREERS_PREFIX or path.startswith(CAREERS_PREFIX + "/")
+	return (
+		path.startswith(APP_API_PREFIXES) or path == CAREERS_PREFIX or path.startswith(CAREERS_PREFIX + "/")
+	)
 
 
 def trusted_proxies() -> list:

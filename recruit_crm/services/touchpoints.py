@@ -15,6 +15,7 @@ from frappe.utils import get_datetime, now_datetime
 
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import TouchpointChannel, TouchpointDirection, TouchpointType
+from recruit_crm.domain.web_input import text_without_markup
 
 TOUCHPOINT = "RC Touchpoint"
 CHUNK = 5000
@@ -128,7 +129,9 @@ def _row_values(name: str, row: dict, now: datetime, user: str, scored: int) -> 
 	if not row.get("candidate"):
 		frappe.throw("A touchpoint needs a candidate.", frappe.ValidationError)
 	occurred_at = get_datetime(row.get("occurred_at")) if row.get("occurred_at") else now
-	details = row.get("details")
+	# Details come from emails, portal requests and recruiters alike: stored without markup, so
+	# no screen that shows them can run what a candidate or visitor typed.
+	details = text_without_markup(row.get("details"), 4000)
 	if details and len(details) > 2000:
 		details = details[:1997] + "..."
 	return (

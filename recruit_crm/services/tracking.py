@@ -10,6 +10,7 @@ tells anyone who exists.
 import frappe
 from frappe.utils import get_url
 
+from recruit_crm.domain import web_input
 from recruit_crm.domain.tracking import is_safe_redirect, rewrite_links
 from recruit_crm.domain.types import TouchpointChannel, TouchpointDirection, TouchpointType
 from recruit_crm.services import portal_tokens
@@ -137,7 +138,12 @@ def handle_click(token: str | None) -> str:
 	url = x.get("u")
 	if not payload or not is_safe_redirect(url):
 		return "/"
-	_record_email_event(payload["s"], TouchpointType.EMAIL_CLICKED.value, x, details=url[:500])
+	_record_email_event(
+		payload["s"],
+		TouchpointType.EMAIL_CLICKED.value,
+		x,
+		details=web_input.http_url(url, 500) or web_input.site_path(url),
+	)
 	return url
 
 
@@ -184,13 +190,13 @@ def handle_portal_event(
 		candidate = find_candidate_by_email(frappe.session.user)
 	if not candidate:
 		return
-	path = path if isinstance(path, str) and path.startswith("/") else None
-	job_opening = job_opening if isinstance(job_opening, str) and len(job_opening) <= 140 else None
+	path = web_input.site_path(path)
+	job_opening = web_input.plain_text(job_opening, 140) if isinstance(job_opening, str) else None
 
 	def run():
 		if job_opening and not frappe.db.exists("Job Opening", job_opening):
 			return
 		if frappe.db.exists("RC Candidate", {"name": candidate, "is_anonymized": 0}):
-			record_portal_event(candidate, event, path=(path or "")[:500] or None, job_opening=job_opening)
+			record_portal_event(candidate, event, path=path, job_opening=job_opening)
 
 	_after_response(run)

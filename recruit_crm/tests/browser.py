@@ -75,3 +75,20 @@ def shut_down(test_class, timeout: float = 20) -> None:
 	if server:
 		server.terminate()
 		server.wait(timeout=timeout)
+
+
+def wait_for(read, timeout: float = 20, interval: float = 0.2):
+	"""Poll `read()` (in a fresh database snapshot each time) until it returns something truthy.
+
+	The server finishes some work after it has answered (guest endpoints defer whatever depends
+	on who the visitor is), so a test waits for that work instead of racing it.
+	"""
+	import frappe
+
+	deadline = time.time() + timeout
+	while True:
+		frappe.db.rollback()
+		value = read()
+		if value or time.time() > deadline:
+			return value
+		time.sleep(interval)

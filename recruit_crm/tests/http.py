@@ -24,4 +24,6 @@ def login(client, user: str, password: str) -> None:
 	"""Log `client` in as `user` (its cookie jar then carries the session)."""
 	response = wsgi_request(client, "post", "/api/method/login", data={"usr": user, "pwd": password})
 	if response.status_code != 200:
-		raise AssertionError(f"login as {user} failed: {response.status_code} {response.get_data(as_text=True)[:200]}")
+		raise AssertionError(
+			f"login as {user} failed: {response.status_code} {response.get_data(as_text=True)[:200]}"
+		)

@@ -18,7 +18,14 @@ from pathlib import Path
 import frappe
 from frappe.utils import random_string
 
-from recruit_crm.tests.browser import free_port, launch_chromium, require_playwright, serve, shut_down
+from recruit_crm.tests.browser import (
+	free_port,
+	launch_chromium,
+	require_playwright,
+	serve,
+	shut_down,
+	wait_for,
+)
 from recruit_crm.tests.factories import make_job_opening, unique_email
 from recruit_crm.tests.integration import RCTestCase
 
@@ -154,6 +161,7 @@ class TestPortalInBrowser(RCTestCase):
 		page.wait_for_selector("#rc-apply-result.rc-msg:not(.error)")
 		self.assertIn("application has been received", page.inner_text("#rc-apply-result"))
 		self.shoot("applied")
+		wait_for(lambda: frappe.db.exists("Job Applicant", {"email_id": email_address}))
 		self.track_applicant(email_address)
 		applicant = frappe.get_doc("Job Applicant", {"email_id": email_address})
 		self.assertTrue(applicant.resume_attachment.startswith("/private/files/"))
@@ -175,7 +183,9 @@ class TestPortalInBrowser(RCTestCase):
 		self.db_fresh()
 		signup = frappe.db.get_value("RC Community Signup", {"email": email_address}, "name")
 		self.created.append(("RC Community Signup", signup))
-		mime = frappe.get_all("Email Queue", filters={"reference_name": signup}, pluck="message")[0]
+		mime = wait_for(
+			lambda: frappe.get_all("Email Queue", filters={"reference_name": signup}, pluck="message")
+		)[0]
 		text = "".join(
 			p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
 			for p in email.message_from_string(mime).walk()

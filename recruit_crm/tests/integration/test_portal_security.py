@@ -9,11 +9,12 @@ import json
 import re
 
 import frappe
-from frappe.tests.test_api import FrappeAPITestCase, make_request
+from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils import add_days, get_test_client, random_string
 
 from recruit_crm.services import portal_tokens
 from recruit_crm.tests.factories import make_candidate, make_job_opening, unique_email
+from recruit_crm.tests.http import wsgi_request
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
@@ -45,7 +46,7 @@ class PortalTestCase(FrappeAPITestCase):
 
 	def http(self, verb: str, path: str, **kwargs):
 		"""A request through the WSGI app, in its own thread and connection (as a browser would)."""
-		return make_request(target=getattr(self.TEST_CLIENT, verb), args=(path,), kwargs=kwargs)
+		return wsgi_request(self.TEST_CLIENT, verb, path, **kwargs)
 
 	def track(self, doctype: str, name: str) -> str:
 		self.created.append((doctype, name))

@@ -4,9 +4,6 @@ and the desk shows free-text evidence as text.
 Values come from real HTTP requests (headers a visitor controls), through Frappe's WSGI app.
 """
 
-import json
-import re
-
 import frappe
 from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils import get_test_client
@@ -46,7 +43,11 @@ class TestStoredRequestValues(RCTestCase, FrappeAPITestCase):
 
 	def post(self, method: str, headers: dict | None = None, **data):
 		response = wsgi_request(
-			self.TEST_CLIENT, "post", self.method(f"recruit_crm.api.portal.{method}"), data=data, headers=headers or {}
+			self.TEST_CLIENT,
+			"post",
+			self.method(f"recruit_crm.api.portal.{method}"),
+			data=data,
+			headers=headers or {},
 		)
 		frappe.db.rollback()
 		return response
@@ -54,7 +55,9 @@ class TestStoredRequestValues(RCTestCase, FrappeAPITestCase):
 	def test_a_confirmed_signup_keeps_no_script_from_headers(self):
 		email = unique_email("xss")
 		self.assertEqual(
-			self.post("join_community", EVIL_HEADERS, full_name="Xss Person", email=email, consent="1").status_code,
+			self.post(
+				"join_community", EVIL_HEADERS, full_name="Xss Person", email=email, consent="1"
+			).status_code,
 			200,
 		)
 		signup = frappe.get_doc("RC Community Signup", {"email": email})
@@ -67,9 +70,13 @@ class TestStoredRequestValues(RCTestCase, FrappeAPITestCase):
 		for field in ("user_agent", "confirmed_user_agent", "ip_address", "confirmed_ip_address"):
 			self.assertTrue(_no_markup(signup.get(field)), f"{field} = {signup.get(field)!r}")
 		self.assertTrue(signup.confirmed_user_agent.startswith("Mozilla/5.0"), "the agent itself is kept")
-		self.assertEqual(signup.confirmed_ip_address, "127.0.0.1", "a forged X-Forwarded-For is not an address")
+		self.assertEqual(
+			signup.confirmed_ip_address, "127.0.0.1", "a forged X-Forwarded-For is not an address"
+		)
 		for row in frappe.get_all(
-			"RC Consent", filters={"candidate": signup.candidate}, fields=["ip_address", "user_agent", "evidence_note"]
+			"RC Consent",
+			filters={"candidate": signup.candidate},
+			fields=["ip_address", "user_agent", "evidence_note"],
 		):
 			for field, value in row.items():
 				self.assertTrue(_no_markup(value), f"consent {field} = {value!r}")
@@ -83,7 +90,9 @@ class TestStoredRequestValues(RCTestCase, FrappeAPITestCase):
 			response = self.post("portal_event", event="Portal Visit", t=token, path=path)
 			self.assertEqual(response.status_code, 200, response.get_data(as_text=True))
 		details = frappe.get_all(
-			"RC Touchpoint", filters={"candidate": candidate.name, "touchpoint_type": "Portal Visit"}, pluck="details"
+			"RC Touchpoint",
+			filters={"candidate": candidate.name, "touchpoint_type": "Portal Visit"},
+			pluck="details",
 		)
 		self.assertEqual(sorted(details, key=str), sorted([None, "/careers/acme/engineer"], key=str))
 

@@ -2,11 +2,12 @@
 signed, and nothing in the response tells a visitor whether a person exists."""
 
 import frappe
-from frappe.tests.test_api import FrappeAPITestCase, make_request
+from frappe.tests.test_api import FrappeAPITestCase
 
 from recruit_crm.services import portal_tokens, tracking
 from recruit_crm.services.privacy import RENEWAL, erase_candidate, renewal_url
 from recruit_crm.tests.factories import make_candidate
+from recruit_crm.tests.http import wsgi_request
 from recruit_crm.tests.integration import RCTestCase
 
 PIXEL = "/api/method/recruit_crm.api.portal.email_open"
@@ -48,14 +49,7 @@ class TestTrackingSecurity(RCTestCase, FrappeAPITestCase):
 
 	def request(self, method: str, path: str, **kwargs):
 		"""A request whose after-response work (where tracking records) runs in its own thread."""
-
-		def call():
-			response = getattr(self.TEST_CLIENT, method)(path, **kwargs)
-			response.get_data()
-			response.close()
-			return response
-
-		return make_request(target=call, args=(), kwargs={})
+		return wsgi_request(self.TEST_CLIENT, method, path, **kwargs)
 
 	def get(self, path: str, params: dict | None = None, **kwargs):
 		return self.request("get", path, query_string=params or {}, **kwargs)
