@@ -5,6 +5,7 @@ dry runs in `nurture_reports`. Every decision is made by `recruit_crm.domain.nur
 loads facts set-based, hands them over and writes the outcome back in multi-row statements.
 """
 
+import re
 import time as _time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
@@ -23,7 +24,8 @@ from recruit_crm.domain.nurture import (
 	Step,
 	StepType,
 )
-from recruit_crm.services.scoring import score_sql
+from recruit_crm.domain.pool_rules import compile_rules
+from recruit_crm.services.scoring import get_settings, score_sql
 
 CAMPAIGN = "RC Nurture Campaign"
 ENROLLMENT = "RC Nurture Enrollment"
@@ -247,28 +249,50 @@ def _enrollment_name(campaign: str, candidate: str) -> str:
 
 
 def audience_sql(campaign) -> tuple[str, dict]:
-	"""SQL selecting `c.name` of everyone the campaign's pools and rules name (sendable or not)."""
+	"""SQL selecting `c.name` of everyone the campaign's pools and rules name (sendable or not).
+
+	Every value a user chose is a bound parameter: rules in the smart-pool format compile through
+	the pool-rules compiler, and older Frappe-style filter lists through `frappe.qb`, whose
+	parameters are renamed so they cannot collide. Nothing typed by a user is spliced into SQL.
+	"""
 	parts: list[str] = []
 	params: dict = {}
 	pools = [p.talent_pool for p in campaign.talent_pools]
 	if pools:
 		parts.append(
 			"""select m.candidate as name from `tabRC Talent Pool Member` m
-			where m.talent_pool in %(pools)s and m.removed_at is null"""
+			where m.talent_pool in %(aud_pools)s and m.removed_at is null"""
 		)
-		params["pools"] = pools
-	if campaign.audience_rules:
-		filters = frappe.parse_json(campaign.audience_rules)
-		if filters:
-			filters, score_conditions = _split_score_filters(filters, params)
-			query = frappe.get_all(CANDIDATE, filters=filters, fields=["name"], run=False)
-			if score_conditions:
-				query = f"""select c.name from ({query}) f join `tab{CANDIDATE}` c on c.name = f.name
-					where {" and ".join(score_conditions)}"""
-			parts.append(query)
+		params["aud_pools"] = pools
+	rules_sql = _audience_rules_sql(
+		frappe.parse_json(campaign.audience_rules) if campaign.audience_rules else None, params
+	)
+	if rules_sql:
+		parts.append(rules_sql)
 	if not parts:
 		return "", {}
 	return " union ".join(f"({p})" for p in parts), params
+
+
+def _audience_rules_sql(rules, params: dict) -> str | None:
+	if not rules:
+		return None
+	if isinstance(rules, dict) and "conditions" in rules:
+		compiled = compile_rules(rules, now_datetime(), get_settings().half_life_days)
+		for key, value in compiled.params.items():
+			params[f"aud_{key}"] = value
+		condition = re.sub(r"%\((p\d+)\)s", r"%(aud_\1)s", compiled.sql)
+		return f"select c.name from `tab{CANDIDATE}` c where {condition}"
+	filters, score_conditions = _split_score_filters(rules, params)
+	query = frappe.qb.get_query(CANDIDATE, filters=filters, fields=["name"], validate_filters=True)
+	sql, qb_params = query.walk()
+	for key, value in qb_params.items():
+		params[f"aud_qb_{key}"] = value
+	sql = re.sub(r"%\(([A-Za-z0-9_]+)\)s", r"%(aud_qb_\1)s", sql)
+	if score_conditions:
+		sql = f"""select c.name from ({sql}) f join `tab{CANDIDATE}` c on c.name = f.name
+			where {" and ".join(score_conditions)}"""
+	return sql
 
 
 _SCORE_OPERATORS = {">", ">=", "<", "<=", "=", "!=", "between"}
@@ -291,7 +315,7 @@ def _split_score_filters(filters, params: dict) -> tuple[list | dict, list[str]]
 				frappe.throw(
 					_("Engagement score filters support {0}.").format(", ".join(sorted(_SCORE_OPERATORS)))
 				)
-			key = f"score_{len(conditions)}"
+			key = f"aud_score_{len(conditions)}"
 			if op == "between":
 				low, high = (flt(v) for v in value)
 				params[f"{key}_low"], params[f"{key}_high"] = low, high

@@ -6,6 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import random_string
 
+from recruit_crm.domain.pool_rules import RuleError, validate_rules
+
 
 class RCNurtureCampaign(Document):
 	# begin: auto-generated types
@@ -126,3 +128,8 @@ class RCNurtureCampaign(Document):
 			frappe.throw(_("Audience Rules must be JSON filters."))
 		if not isinstance(rules, list | dict):
 			frappe.throw(_("Audience Rules must be a list of filters."))
+		if isinstance(rules, dict) and "conditions" in rules:
+			try:
+				validate_rules(rules)
+			except RuleError as e:
+				frappe.throw(_("Audience rules: {0}").format(str(e)), title=_("Invalid Audience Rules"))
