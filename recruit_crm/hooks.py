@@ -128,14 +128,23 @@ before_request = [
 	"recruit_crm.services.careers.before_request",
 ]
 
+# Frappe's counting endpoints skip permission checks; for candidate data they must not.
+override_whitelisted_methods = {
+	"frappe.client.get_count": "recruit_crm.api.platform_overrides.get_count",
+	"frappe.desk.reportview.get_count": "recruit_crm.api.platform_overrides.get_report_count",
+	"frappe.desk.listview.get_group_by_count": "recruit_crm.api.platform_overrides.get_group_by_count",
+}
+
 # Candidate data is HR data; talent pools follow their visibility.
 permission_query_conditions = {
+	"Job Applicant": "recruit_crm.permissions.job_applicant_query_conditions",
 	"RC Candidate": "recruit_crm.permissions.candidate_query_conditions",
 	"RC Talent Pool": "recruit_crm.permissions.talent_pool_query_conditions",
 	"RC Talent Pool Member": "recruit_crm.permissions.talent_pool_member_query_conditions",
 	"RC Talent Pool Change": "recruit_crm.permissions.talent_pool_member_query_conditions",
 }
 has_permission = {
+	"Job Applicant": "recruit_crm.permissions.job_applicant_has_permission",
 	"RC Candidate": "recruit_crm.permissions.candidate_has_permission",
 	"RC Talent Pool": "recruit_crm.permissions.talent_pool_has_permission",
 	"RC Talent Pool Member": "recruit_crm.permissions.talent_pool_member_has_permission",

@@ -1,4 +1,11 @@
-"""Candidate data is HR data: never visible to Guest or website users, whatever roles say."""
+"""Candidate data is HR data: never visible to Guest or website users, whatever roles say.
+
+Job Applicant is HRMS's doctype, but it holds the same people: HRMS's Employee Self Service
+user type grants "select" on it (Employee links to it), which lets every employee search and
+list applicants with their email addresses. These hooks narrow it to HR roles; interviewers
+see the applicants of their own interviews, and a setting lets employees follow the people
+they referred. Hooks, not edited permissions: uninstalling the app restores HRMS's behaviour.
+"""
 
 import frappe
 
@@ -18,6 +25,75 @@ def candidate_query_conditions(user: str | None = None) -> str | None:
 def candidate_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
 	"""Deny non-desk users outright; otherwise defer to the roles on the doctype."""
 	return None if _is_desk_user(user) else False
+
+
+# --- Job Applicant: HR, the applicant's interviewers, optionally the referring employee --------
+
+HR_ROLES = frozenset({"HR Manager", "HR User", "Recruiter", "System Manager"})
+INTERVIEWER_ROLE = "Interviewer"
+
+
+def is_hr_user(user: str | None = None) -> bool:
+	"""Administrator or anyone holding an HR or recruiter role (desk users only)."""
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return True
+	return _is_desk_user(user) and bool(HR_ROLES & set(frappe.get_roles(user)))
+
+
+def _referrer_employee(user: str) -> str | None:
+	if not frappe.db.get_single_value("RC Settings", "employees_see_referred_applicants"):
+		return None
+	return frappe.db.get_value("Employee", {"user_id": user, "status": "Active"}, "name")
+
+
+def job_applicant_query_conditions(user: str | None = None) -> str | None:
+	"""HR sees every applicant; interviewers their interviews' applicants; referrers (if allowed)
+	the people they referred; everyone else none."""
+	user = user or frappe.session.user
+	if is_hr_user(user):
+		return None
+	u = frappe.db.escape(user)
+	clauses = []
+	if INTERVIEWER_ROLE in frappe.get_roles(user):
+		clauses.append(
+			f"""`tabJob Applicant`.name in (select iv.job_applicant from `tabInterview` iv
+				join `tabInterview Detail` d on d.parent = iv.name and d.parenttype = 'Interview'
+				where d.interviewer = {u})"""
+		)
+	employee = _referrer_employee(user)
+	if employee:
+		e = frappe.db.escape(employee)
+		clauses.append(
+			f"""(`tabJob Applicant`.source_name = {e} or `tabJob Applicant`.employee_referral in
+				(select er.name from `tabEmployee Referral` er where er.referrer = {e}))"""
+		)
+	return "(" + " or ".join(clauses) + ")" if clauses else "1=0"
+
+
+def job_applicant_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	"""Deny a single applicant to anyone the list conditions would not show it to."""
+	user = user or frappe.session.user
+	if is_hr_user(user):
+		return None
+	if ptype not in (None, "read", "select", "print", "email"):
+		return False
+	if INTERVIEWER_ROLE in frappe.get_roles(user) and frappe.db.sql(
+		"""select 1 from `tabInterview` iv join `tabInterview Detail` d on d.parent = iv.name
+		where iv.job_applicant = %s and d.interviewer = %s limit 1""",
+		(doc.name, user),
+	):
+		return None
+	employee = _referrer_employee(user)
+	if employee and (
+		doc.get("source_name") == employee
+		or (
+			doc.get("employee_referral")
+			and frappe.db.get_value("Employee Referral", doc.employee_referral, "referrer") == employee
+		)
+	):
+		return None
+	return False
 
 
 # --- talent pools: Everyone / Team (a User Group) / Only Me -----------------------------------

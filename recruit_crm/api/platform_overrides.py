@@ -68,7 +68,12 @@ def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[d
 		return frappe.desk.listview.get_group_by_count(doctype, current_filters, field)
 	# Frappe's own assignee count builds its subquery without permissions.
 	visible = frappe.get_list(
-		doctype, filters=frappe.parse_json(current_filters), fields=["name"], order_by=None, limit=0, run=False
+		doctype,
+		filters=frappe.parse_json(current_filters),
+		fields=["name"],
+		order_by=None,
+		limit=0,
+		run=False,
 	)
 	# The subquery arrives with its values inlined and escaped by Frappe; the statement is run
 	# without parameters so no "%" in a filter value is taken for a placeholder.

@@ -102,7 +102,10 @@ class TestCountsRespectPermissions(SideDoorCase):
 		filters = json.dumps({field: value})
 		return {
 			"frappe.client.get_count": ("get", {"doctype": doctype, "filters": filters}),
-			"frappe.client.get_count (range)": ("get", {"doctype": doctype, "filters": json.dumps([[field, ">=", value]])}),
+			"frappe.client.get_count (range)": (
+				"get",
+				{"doctype": doctype, "filters": json.dumps([[field, ">=", value]])},
+			),
 			"frappe.desk.reportview.get_count": ("post", {"doctype": doctype, "filters": filters}),
 			"frappe.desk.listview.get_group_by_count (assigned_to)": (
 				"post",
@@ -126,7 +129,9 @@ class TestCountsRespectPermissions(SideDoorCase):
 					method = label.split(" ")[0]
 					with self.subTest(persona=kind, doctype=doctype, probe=label):
 						response = self.call(client, method, verb, **data)
-						self.assertFalse(_reveals(response, self.secret_email), response.get_data(as_text=True)[:300])
+						self.assertFalse(
+							_reveals(response, self.secret_email), response.get_data(as_text=True)[:300]
+						)
 						if method in OVERRIDDEN:
 							self.assertNotIn("Traceback", response.get_data(as_text=True))
 
@@ -142,7 +147,10 @@ class TestCountsRespectPermissions(SideDoorCase):
 		client = get_test_client()
 		login(client, "Administrator", frappe.conf.get("admin_password") or "admin")
 		response = self.call(
-			client, "frappe.client.get_count", doctype="RC Candidate", filters=json.dumps({"email": self.secret_email})
+			client,
+			"frappe.client.get_count",
+			doctype="RC Candidate",
+			filters=json.dumps({"email": self.secret_email}),
 		)
 		self.assertEqual(response.get_json()["message"], 1)
 		other = self.call(client, "frappe.client.get_count", doctype="ToDo")
@@ -153,7 +161,9 @@ class TestJobApplicantsAreHrData(SideDoorCase):
 	def test_employee_self_service_cannot_search_or_list_applicants(self):
 		user = self.users["Employee Self Service"]
 		client = self.client_for("Employee Self Service")
-		search = self.call(client, "frappe.desk.search.search_link", doctype="Job Applicant", txt=self.secret_email)
+		search = self.call(
+			client, "frappe.desk.search.search_link", doctype="Job Applicant", txt=self.secret_email
+		)
 		self.assertNotIn(self.secret_email, search.get_data(as_text=True))
 		frappe.set_user(user)
 		try:
@@ -165,7 +175,9 @@ class TestJobApplicantsAreHrData(SideDoorCase):
 	def test_a_referrer_sees_their_referral_only_when_the_site_allows_it(self):
 		user = self.users["Employee Self Service"]
 		employee = frappe.db.get_value("Employee", {"user_id": user}, "name")
-		referred = make_job_applicant(email=unique_email("referred"), job_opening=self.opening, source_name=employee)
+		referred = make_job_applicant(
+			email=unique_email("referred"), job_opening=self.opening, source_name=employee
+		)
 		frappe.set_user(user)
 		try:
 			self.assertEqual(job_applicant_query_conditions(user), "1=0")
@@ -190,7 +202,8 @@ class TestJobApplicantsAreHrData(SideDoorCase):
 		finally:
 			frappe.set_user("Administrator")
 		visible = frappe.db.sql(
-			f"select name from `tabJob Applicant` where {job_applicant_query_conditions(interviewer)}", pluck=True
+			f"select name from `tabJob Applicant` where {job_applicant_query_conditions(interviewer)}",
+			pluck=True,
 		)
 		self.assertEqual(visible, [mine.name])
 		frappe.db.rollback()
@@ -207,7 +220,13 @@ class TestAudienceRulesBindValues(RCTestCase):
 		for rules, expected in (
 			([["current_title", "like", "100% remote%"]], {remote.name}),
 			([["current_title", "=", "%(aud_pools)s and %s"]], {tricky.name}),
-			({"match": "all", "conditions": [{"field": "current_title", "operator": "like", "value": "100% remote"}]}, {remote.name}),
+			(
+				{
+					"match": "all",
+					"conditions": [{"field": "current_title", "operator": "like", "value": "100% remote"}],
+				},
+				{remote.name},
+			),
 		):
 			with self.subTest(rules=rules):
 				campaign.audience_rules = json.dumps(rules)

@@ -16,6 +16,7 @@ from frappe import _
 from frappe.utils import add_days, cint, getdate, now_datetime, today
 
 from recruit_crm.domain.types import ReadinessStage, TouchpointType
+from recruit_crm.permissions import can_see_pool
 from recruit_crm.services.scoring import score_sql
 
 STAGES = [
@@ -40,6 +41,9 @@ def execute(filters: dict | None = None):
 		"note": TouchpointType.NOTE.value,
 		"cold": ReadinessStage.COLD.value,
 	}
+	if params["pool"] and not can_see_pool(params["pool"]):
+		# Counting a hidden pool's members would tell who is in it.
+		frappe.throw(_("You cannot see talent pool {0}.").format(params["pool"]), frappe.PermissionError)
 	joins, where = "", "c.is_anonymized = 0"
 	if params["pool"]:
 		joins += """ join `tabRC Talent Pool Member` m on m.candidate = c.name
