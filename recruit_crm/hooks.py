@@ -77,6 +77,8 @@ doc_events = {
 	},
 	"RC Content": {"on_update": _CAREERS_CACHE, "on_trash": _CAREERS_CACHE},
 	"RC Settings": {"on_update": [_CAREERS_CACHE, "recruit_crm.services.scoring.on_settings_update"]},
+	# Errors on the app's routes or from its code keep no personal data.
+	"Error Log": {"before_insert": "recruit_crm.services.web_guards.redact_error_log"},
 }
 
 # Candidate merges: each feature keeps one row per person for the surviving candidate.
@@ -125,8 +127,10 @@ website_path_resolver = ["recruit_crm.website.careers_renderer.resolve_path"]
 before_request = [
 	# The client's address first: rate limits and stored evidence use it.
 	"recruit_crm.services.request_context.resolve_client_address",
+	"recruit_crm.services.web_guards.disable_tracebacks",
 	"recruit_crm.services.careers.before_request",
 ]
+after_request = ["recruit_crm.services.web_guards.after_request"]
 
 # Frappe's counting endpoints skip permission checks; for candidate data they must not.
 override_whitelisted_methods = {

@@ -228,18 +228,15 @@ def content_for(designation: str | None = None, names: list[str] | None = None, 
 
 
 def before_request() -> None:
-	"""before_request hook for the portal and the app's API.
+	"""before_request hook: filtered career lists are rendered per request, never cached.
 
-	- Filtered career lists are rendered per request, never cached: Frappe's page cache is
-	  keyed by path only, so a filtered request would otherwise get the unfiltered page.
-	- The app's endpoints never send a stack trace, whatever the site's traceback setting.
+	Frappe's page cache is keyed by path only, so a filtered request would otherwise get the
+	unfiltered page.
 	"""
 	request = getattr(frappe.local, "request", None)
 	if not request:
 		return
-	if request.path.startswith("/api/method/recruit_crm."):
-		frappe.local.flags.disable_traceback = True
-	elif request.path.startswith(f"/{CAREERS_PREFIX}") and any(key in request.args for key in FILTER_KEYS):
+	if request.path.startswith(f"/{CAREERS_PREFIX}") and any(key in request.args for key in FILTER_KEYS):
 		frappe.local.no_cache = 1
 
 

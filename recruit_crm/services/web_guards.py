@@ -97,7 +97,11 @@ def redact_error_log(doc, method=None) -> None:
 	"""Error Log before_insert: no personal data in errors raised by this app or on its routes."""
 	request = getattr(frappe.local, "request", None)
 	on_app_route = bool(request) and owns_error_output(getattr(request, "path", None))
-	if not on_app_route and "recruit_crm" not in (doc.error or "") and "recruit_crm" not in (doc.method or ""):
+	if (
+		not on_app_route
+		and "recruit_crm" not in (doc.error or "")
+		and "recruit_crm" not in (doc.method or "")
+	):
 		return
 	if sys.exc_info()[0] is not None:
 		# The traceback Frappe logs includes every frame's local variables: form data, names,

@@ -9,6 +9,7 @@
 """
 
 import frappe
+from frappe.website.page_renderers.not_found_page import NotFoundPage
 from frappe.website.page_renderers.template_page import TemplatePage
 
 PREFIX = "careers"
@@ -63,4 +64,8 @@ class CareersPage(TemplatePage):
 			frappe.form_dict.update({"story": self.parts[2]})
 		elif self.kind == "job":
 			frappe.form_dict.update({"company": self.parts[1], "job": self.parts[2]})
-		return super().render()
+		try:
+			return super().render()
+		except frappe.PageDoesNotExistError:
+			# A plain 404 (Frappe's own handler would answer with the status it was given: 200).
+			return NotFoundPage(self.path, http_status_code=404).render()

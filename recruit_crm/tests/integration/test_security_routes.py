@@ -1,12 +1,14 @@
-"""Every route the app owns fails plainly (no internals, whatever the site's mode), and links
-in old emails die with the person they name."""
+"""Every route the app owns fails plainly (no internals, whatever the site's mode), links in
+old emails die with the person they name, and resumes are served as downloads."""
 
 import frappe
 from frappe.installer import update_site_config
+from frappe.utils import get_test_client
 
 from recruit_crm.services import portal_tokens
 from recruit_crm.services.privacy import anonymise_candidate, erase_candidate
-from recruit_crm.tests.factories import make_candidate
+from recruit_crm.tests.factories import make_candidate, unique_email
+from recruit_crm.tests.http import login, wsgi_request
 from recruit_crm.tests.integration.test_portal_security import PortalTestCase, _server_message
 
 INTERNALS = ("Traceback", 'File "', "/apps/", "frappe.exceptions", "recruit_crm/")
@@ -54,7 +56,9 @@ class TestNoInternals(PortalTestCase):
 			for path, statuses in paths.items():
 				with self.subTest(mode=mode, path=path):
 					for verb in ("get", "post"):
-						self.assert_plain(self.http(verb, path, data={"t": "x"} if verb == "post" else None), statuses)
+						self.assert_plain(
+							self.http(verb, path, data={"t": "x"} if verb == "post" else None), statuses
+						)
 
 	def test_unknown_career_pages_are_plain_404s_in_any_mode(self):
 		for developer_mode in (0, 1):
@@ -88,15 +92,36 @@ class TestLinksDieWithThePerson(PortalTestCase):
 			("unsubscribe", unsubscribe),
 		):
 			with self.subTest(method=method):
-				response = self.http("post", self.method(f"recruit_crm.api.portal.{method}"), data={"t": token})
+				response = self.http(
+					"post", self.method(f"recruit_crm.api.portal.{method}"), data={"t": token}
+				)
 				self.assertEqual(response.status_code, 417)
 				self.assertIn("invalid or has expired", _server_message(response))
 		frappe.db.rollback()
-		self.assertFalse(frappe.db.exists("ToDo", {"reference_name": doc.name}), "no erasure request was filed")
+		self.assertFalse(
+			frappe.db.exists("ToDo", {"reference_name": doc.name}), "no erasure request was filed"
+		)
 
 	def test_an_erased_persons_links_open_nothing(self):
 		doc = make_candidate(full_name="Soon Erased")
 		prefs = portal_tokens.make_token(doc.name, portal_tokens.PREFERENCES)
 		erase_candidate(doc.name)
 		frappe.db.commit()  # nosemgrep
-		self.assertIn("invalid or has expired", self.page(f"/careers/preferences?t={prefs}").get_data(as_text=True))
+		self.assertIn(
+			"invalid or has expired", self.page(f"/careers/preferences?t={prefs}").get_data(as_text=True)
+		)
+
+
+class TestResumesAreDownloads(PortalTestCase):
+	def test_a_resume_is_served_as_an_attachment_with_nosniff(self):
+		opening = self.opening()
+		email = unique_email("headers")
+		self.assertEqual(self.apply(opening.name, email).status_code, 200)
+		url = frappe.db.get_value("Job Applicant", {"email_id": email}, "resume_attachment")
+		client = get_test_client()
+		login(client, "Administrator", frappe.conf.get("admin_password") or "admin")
+		response = wsgi_request(client, "get", url)
+		self.assertEqual(response.status_code, 200)
+		self.assertEqual(response.headers.get("X-Content-Type-Options"), "nosniff")
+		self.assertTrue(response.headers.get("Content-Disposition", "").startswith("attachment"))
+		self.assertEqual(response.get_data()[:5], b"%PDF-")

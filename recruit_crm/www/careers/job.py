@@ -12,7 +12,8 @@ sitemap = 0
 def get_context(context):
 	opening = careers.opening_for_path(frappe.form_dict.get("company"), frappe.form_dict.get("job"))
 	if not opening:
-		raise frappe.DoesNotExistError(_("This position is no longer open."))
+		# The career renderer answers this with a plain 404 page.
+		raise frappe.PageDoesNotExistError(_("This position is no longer open."))
 	conf = careers.settings()
 	job = careers.job_context(opening)
 	context.update(

@@ -11,7 +11,8 @@ def get_context(context):
 	route = frappe.form_dict.get("story")
 	name = frappe.db.get_value("RC Content", {"route": route, "is_published": 1}, "name") if route else None
 	if not name:
-		raise frappe.DoesNotExistError(_("This story does not exist."))
+		# The career renderer answers this with a plain 404 page.
+		raise frappe.PageDoesNotExistError(_("This story does not exist."))
 	story = frappe.get_doc("RC Content", name)
 	conf = careers.settings()
 	context.update(
