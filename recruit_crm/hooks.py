@@ -77,8 +77,18 @@ doc_events = {
 	},
 	"RC Content": {"on_update": _CAREERS_CACHE, "on_trash": _CAREERS_CACHE},
 	"RC Settings": {"on_update": [_CAREERS_CACHE, "recruit_crm.services.scoring.on_settings_update"]},
+	# Frappe's privacy requests reach the candidate behind a website user.
+	"Personal Data Deletion Request": {
+		"on_update": "recruit_crm.integrations.frappe.personal_data.on_deletion_request_update"
+	},
 	# Errors on the app's routes or from its code keep no personal data.
 	"Error Log": {"before_insert": "recruit_crm.services.web_guards.redact_error_log"},
+}
+
+override_doctype_class = {
+	"Personal Data Download Request": (
+		"recruit_crm.integrations.frappe.personal_data.RCPersonalDataDownloadRequest"
+	),
 }
 
 # Candidate merges: each feature keeps one row per person for the surviving candidate.

@@ -4,7 +4,13 @@ import json
 
 import frappe
 
-from recruit_crm.tests.factories import make_candidate, make_job_applicant, make_job_opening, make_user, unique_email
+from recruit_crm.tests.factories import (
+	make_candidate,
+	make_job_applicant,
+	make_job_opening,
+	make_user,
+	unique_email,
+)
 from recruit_crm.tests.integration import RCTestCase
 
 
@@ -27,7 +33,9 @@ class TestFrappePrivacyRequests(RCTestCase):
 		finally:
 			frappe.set_user("Administrator")
 		file_url = frappe.db.get_value(
-			"File", {"attached_to_doctype": "Personal Data Download Request", "attached_to_name": request.name}, "file_url"
+			"File",
+			{"attached_to_doctype": "Personal Data Download Request", "attached_to_name": request.name},
+			"file_url",
 		)
 		content = frappe.get_doc("File", {"file_url": file_url}).get_content()
 		data = json.loads(content)
