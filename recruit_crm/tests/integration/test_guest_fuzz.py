@@ -50,13 +50,14 @@ def guest_endpoints() -> dict[str, tuple[tuple[str, ...], list[str]]]:
 
 class TestGuestFuzz(PortalTestCase):
 	def test_the_list_of_guest_endpoints_is_complete(self):
+		expected = {
+			*("apply", "track_visit", "join_community", "confirm_community", "update_preferences"),
+			*("unsubscribe", "download_my_data", "request_erasure", "content_viewed", "email_open"),
+			*("email_click", "portal_event", "confirm_consent"),
+		}
 		self.assertEqual(
 			set(guest_endpoints()),
-			{
-				"apply", "track_visit", "join_community", "confirm_community", "update_preferences",
-				"unsubscribe", "download_my_data", "request_erasure", "content_viewed", "email_open",
-				"email_click", "portal_event", "confirm_consent",
-			},  # fmt: skip
+			expected,
 			"a new guest endpoint needs its place in docs/security.md and in this test",
 		)
 
@@ -104,15 +105,21 @@ class TestGuestFuzz(PortalTestCase):
 		for doctype in STORED:
 			meta = frappe.get_meta(doctype)
 			text_fields = [
-				f.fieldname for f in meta.fields if f.fieldtype in ("Data", "Small Text", "Text", "Code", "Long Text")
+				f.fieldname
+				for f in meta.fields
+				if f.fieldtype in ("Data", "Small Text", "Text", "Code", "Long Text")
 			]
-			rows = frappe.get_all(doctype, filters={"creation": (">=", started)}, fields=["name", *text_fields])
+			rows = frappe.get_all(
+				doctype, filters={"creation": (">=", started)}, fields=["name", *text_fields]
+			)
 			for row in rows:
 				self.track(doctype, row.name)
 				for field in text_fields:
 					value = row.get(field) or ""
 					with self.subTest(doctype=doctype, field=field):
-						self.assertIsNone(re.search(r"<\s*[A-Za-z!/]", value), f"markup stored: {value[:80]!r}")
+						self.assertIsNone(
+							re.search(r"<\s*[A-Za-z!/]", value), f"markup stored: {value[:80]!r}"
+						)
 						self.assertLess(len(value), 20_000, "nothing oversized was stored")
 		new_logs = frappe.get_all(
 			"Error Log",
