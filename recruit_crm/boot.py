@@ -2,10 +2,11 @@
 
 import frappe
 
+from recruit_crm.services.engagement.scoring import get_settings
+
 
 def boot_session(bootinfo) -> None:
 	if frappe.session.user == "Guest":
 		return
-	from recruit_crm.services.scoring import get_settings
 
 	bootinfo.recruit_crm = {"score_half_life_days": get_settings().half_life_days}

@@ -30,7 +30,7 @@ def recruit_crm():
 @pass_context
 def seed_demo(context, candidates: int, openings: int, seed: int):
 	"""Fill the site with realistic synthetic candidates, skills, openings and applications."""
-	from recruit_crm.services import demo
+	from recruit_crm.services.candidates import demo
 
 	_connect(context)
 	try:
@@ -63,13 +63,13 @@ def benchmark(context, only: tuple[str, ...], candidates: int):
 @pass_context
 def import_candidates(context, path: str, source: str | None):
 	"""Bulk-import candidates from a CSV file; prints counts and every rejected row."""
-	from recruit_crm.services import candidate_import
+	from recruit_crm.services.candidates import bulk_import
 
 	_connect(context)
 	try:
 		with open(path, encoding="utf-8-sig") as f:
-			rows = candidate_import.read_csv(f.read())
-		report = candidate_import.import_candidates(rows, source=source)
+			rows = bulk_import.read_csv(f.read())
+		report = bulk_import.import_candidates(rows, source=source)
 		frappe.db.commit()  # nosemgrep: CLI import
 		click.echo(json.dumps(report.as_dict(), default=str, indent=1))
 	finally:
@@ -93,13 +93,13 @@ def nurture_send(context, until_empty: bool, batch: int, max_seconds: float):
 	import resource
 	import time
 
-	from recruit_crm.services import nurture_delivery
+	from recruit_crm.services.nurture import delivery
 
 	_connect(context)
 	try:
 		start_cpu = resource.getrusage(resource.RUSAGE_SELF)
 		start = time.perf_counter()
-		result = nurture_delivery.send_due(
+		result = delivery.send_due(
 			batch_size=batch,
 			max_seconds=max_seconds,
 			until_empty=until_empty,

@@ -28,98 +28,76 @@ doctype_list_js = {
 	"RC Candidate": ["public/js/nurture_enrol.js", "public/js/talent_pool_actions.js"],
 }
 
-# Document events. One key per doctype; handlers of one event run in list order.
+# Document events: one adapter module per source doctype, one function per event
+# (recruit_crm.integrations). Each hands the document to services.
 _HRMS = "recruit_crm.integrations.hrms"
-_REFRESH = "recruit_crm.integrations.hrms.application_documents.refresh_applicant_candidate"
-_POOLS = "recruit_crm.integrations.pool_upkeep"
-_CAPTURE = "recruit_crm.services.capture.capture_document"  # touchpoints from platform documents
-_CAREERS_CACHE = "recruit_crm.services.careers.clear_careers_cache"
+_FRAPPE = "recruit_crm.integrations.frappe"
+_OWN = "recruit_crm.integrations.recruit_crm"
+
+
+def _events(module: str, *events: str) -> dict[str, str]:
+	return {event: f"{module}.{event}" for event in events}
+
 
 doc_events = {
 	# Every application belongs to one candidate; stage, pools and touchpoints follow it.
-	"Job Applicant": {
-		"before_insert": f"{_HRMS}.job_applicant.before_insert",
-		"validate": f"{_HRMS}.job_applicant.validate",
-		"after_insert": [_CAPTURE],
-		"on_update": f"{_HRMS}.job_applicant.on_update",
-		"on_change": [f"{_HRMS}.job_applicant.on_change", f"{_POOLS}.job_applicant_on_change"],
-		"after_delete": [f"{_HRMS}.job_applicant.after_delete", f"{_POOLS}.job_applicant_after_delete"],
-	},
-	"Interview": {
-		"on_update": _REFRESH,
-		"on_submit": [_REFRESH, _CAPTURE],
-		"on_cancel": _REFRESH,
-		"on_change": [f"{_POOLS}.interview_on_change"],
-	},
-	"Interview Feedback": {"on_submit": [_CAPTURE]},
-	"Job Offer": {
-		"on_update": _REFRESH,
-		"on_change": [_REFRESH, _CAPTURE],
-		"on_cancel": _REFRESH,
-	},
-	"Employee": {
-		"after_insert": [_REFRESH, _CAPTURE],
-		"on_change": [f"{_POOLS}.employee_on_update"],
-	},
-	"Exit Interview": {"on_change": [f"{_POOLS}.exit_interview_on_change"]},
+	"Job Applicant": _events(
+		f"{_HRMS}.job_applicant",
+		"before_insert",
+		"validate",
+		"after_insert",
+		"on_update",
+		"on_change",
+		"after_delete",
+	),
+	"Interview": _events(f"{_HRMS}.interview", "on_update", "on_submit", "on_cancel", "on_change"),
+	"Interview Feedback": _events(f"{_HRMS}.interview_feedback", "on_submit"),
+	"Job Offer": _events(f"{_HRMS}.job_offer", "on_update", "on_change", "on_cancel"),
+	"Employee": _events(f"{_HRMS}.employee", "after_insert", "on_change"),
+	"Exit Interview": _events(f"{_HRMS}.exit_interview", "on_change"),
+	"Job Opening": _events(f"{_HRMS}.job_opening", "on_update", "on_trash"),
 	# Emails to and from candidates: touchpoints, and replies that stop or pause nurture sequences.
-	"Communication": {
-		"after_insert": ["recruit_crm.integrations.nurture.communication_after_insert"],
-		"on_update": [_CAPTURE],
-	},
-	"RC Candidate": {
-		"on_update": ["recruit_crm.services.consent.on_candidate_update", f"{_POOLS}.candidate_on_update"],
-	},
-	# Cached career pages go stale when what they show changes.
-	"Job Opening": {
-		"on_update": [_CAREERS_CACHE, f"{_POOLS}.job_opening_on_update"],
-		"on_trash": _CAREERS_CACHE,
-	},
-	"RC Content": {"on_update": _CAREERS_CACHE, "on_trash": _CAREERS_CACHE},
-	"RC Settings": {"on_update": [_CAREERS_CACHE, "recruit_crm.services.scoring.on_settings_update"]},
+	"Communication": _events(f"{_FRAPPE}.communication", "after_insert", "on_update"),
 	# Frappe's privacy requests reach the candidate behind a website user.
-	"Personal Data Deletion Request": {
-		"on_update": "recruit_crm.integrations.frappe.personal_data.on_deletion_request_update"
-	},
+	"Personal Data Deletion Request": {"on_update": f"{_FRAPPE}.personal_data.on_deletion_request_update"},
 	# Errors on the app's routes or from its code keep no personal data.
-	"Error Log": {"before_insert": "recruit_crm.services.web_guards.redact_error_log"},
+	"Error Log": _events(f"{_FRAPPE}.error_log", "before_insert"),
+	"RC Candidate": _events(f"{_OWN}.candidate", "on_update"),
+	"RC Content": _events(f"{_OWN}.content", "on_update", "on_trash"),
+	"RC Settings": _events(f"{_OWN}.settings", "on_update"),
 }
 
 override_doctype_class = {
-	"Personal Data Download Request": (
-		"recruit_crm.integrations.frappe.personal_data.RCPersonalDataDownloadRequest"
-	),
+	"Personal Data Download Request": f"{_FRAPPE}.personal_data.RCPersonalDataDownloadRequest",
 }
 
 # Candidate merges: each feature keeps one row per person for the surviving candidate.
-recruit_crm_before_candidate_merge = [
-	"recruit_crm.services.scoring.rescore_after_merge",
-	"recruit_crm.services.nurture.repoint_candidate",
-	f"{_POOLS}.before_candidate_merge",
-]
+recruit_crm_before_candidate_merge = [f"{_OWN}.candidate.before_merge"]
 
+# Background work (recruit_crm.tasks): thin, one typed service call each.
+_TASKS = "recruit_crm.tasks"
 scheduler_events = {
 	"cron": {
-		"* * * * *": ["recruit_crm.tasks_nurture.run_every_minute"],
+		"* * * * *": [f"{_TASKS}.nurture.run_every_minute"],
 		"*/5 * * * *": [
-			"recruit_crm.services.capture.run_email_delivery_sync",
-			"recruit_crm.tasks.process_pending_applications",
-			"recruit_crm.tasks_nurture.sync_audiences",
+			f"{_TASKS}.engagement.sync_email_delivery",
+			f"{_TASKS}.candidates.process_pending_applications",
+			f"{_TASKS}.nurture.sync_audiences",
 		],
 	},
 	"hourly_long": [
-		"recruit_crm.tasks.link_unlinked_job_applicants",
-		"recruit_crm.services.capture.run_capture_sweep",
+		f"{_TASKS}.candidates.link_unlinked_job_applicants",
+		f"{_TASKS}.engagement.sweep_captures",
 	],
 	"daily": [
-		"recruit_crm.tasks.expire_community_signups",
-		"recruit_crm.services.privacy.run_consent_renewal_requests",
+		f"{_TASKS}.candidates.expire_community_signups",
+		f"{_TASKS}.compliance.request_consent_renewals",
 	],
 	"daily_long": [
-		"recruit_crm.services.scoring.run_nightly_refresh",
-		"recruit_crm.services.privacy.run_retention_daily",
-		"recruit_crm.services.pools.run_smart_pool_upkeep_daily",
-		"recruit_crm.services.system_pools.run_alumni_upkeep_daily",
+		f"{_TASKS}.engagement.refresh_scores_nightly",
+		f"{_TASKS}.compliance.run_retention_daily",
+		f"{_TASKS}.pools.upkeep_smart_pools_daily",
+		f"{_TASKS}.pools.upkeep_alumni_daily",
 	],
 }
 
@@ -134,13 +112,8 @@ jinja = {
 }
 page_renderer = ["recruit_crm.website.careers_renderer.CareersPage"]
 website_path_resolver = ["recruit_crm.website.careers_renderer.resolve_path"]
-before_request = [
-	# The client's address first: rate limits and stored evidence use it.
-	"recruit_crm.services.request_context.resolve_client_address",
-	"recruit_crm.services.web_guards.disable_tracebacks",
-	"recruit_crm.services.careers.before_request",
-]
-after_request = ["recruit_crm.services.web_guards.after_request"]
+before_request = [f"{_FRAPPE}.web_requests.before_request"]
+after_request = [f"{_FRAPPE}.web_requests.after_request"]
 
 # Frappe's counting endpoints skip permission checks; for candidate data they must not.
 override_whitelisted_methods = {

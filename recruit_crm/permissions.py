@@ -9,6 +9,8 @@ they referred. Hooks, not edited permissions: uninstalling the app restores HRMS
 
 import frappe
 
+from recruit_crm.domain.roles import HR_ROLES, INTERVIEWER, MANAGER_ROLES, holds_any
+
 
 def _is_desk_user(user: str | None) -> bool:
 	user = user or frappe.session.user
@@ -29,16 +31,13 @@ def candidate_has_permission(doc, ptype: str | None = None, user: str | None = N
 
 # --- Job Applicant: HR, the applicant's interviewers, optionally the referring employee --------
 
-HR_ROLES = frozenset({"HR Manager", "HR User", "Recruiter", "System Manager"})
-INTERVIEWER_ROLE = "Interviewer"
-
 
 def is_hr_user(user: str | None = None) -> bool:
 	"""Administrator or anyone holding an HR or recruiter role (desk users only)."""
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return True
-	return _is_desk_user(user) and bool(HR_ROLES & set(frappe.get_roles(user)))
+	return _is_desk_user(user) and holds_any(frappe.get_roles(user), HR_ROLES)
 
 
 def _referrer_employee(user: str) -> str | None:
@@ -55,7 +54,7 @@ def job_applicant_query_conditions(user: str | None = None) -> str | None:
 		return None
 	u = frappe.db.escape(user)
 	clauses = []
-	if INTERVIEWER_ROLE in frappe.get_roles(user):
+	if INTERVIEWER in frappe.get_roles(user):
 		clauses.append(
 			f"""`tabJob Applicant`.name in (select iv.job_applicant from `tabInterview` iv
 				join `tabInterview Detail` d on d.parent = iv.name and d.parenttype = 'Interview'
@@ -78,7 +77,7 @@ def job_applicant_has_permission(doc, ptype: str | None = None, user: str | None
 		return None
 	if ptype not in (None, "read", "select", "print", "email"):
 		return False
-	if INTERVIEWER_ROLE in frappe.get_roles(user) and frappe.db.sql(
+	if INTERVIEWER in frappe.get_roles(user) and frappe.db.sql(
 		"""select 1 from `tabInterview` iv join `tabInterview Detail` d on d.parent = iv.name
 		where iv.job_applicant = %s and d.interviewer = %s limit 1""",
 		(doc.name, user),
@@ -98,11 +97,9 @@ def job_applicant_has_permission(doc, ptype: str | None = None, user: str | None
 
 # --- talent pools: Everyone / Team (a User Group) / Only Me -----------------------------------
 
-POOL_ADMIN_ROLES = ("HR Manager", "System Manager")
-
 
 def _sees_every_pool(user: str) -> bool:
-	return user == "Administrator" or bool(set(frappe.get_roles(user)) & set(POOL_ADMIN_ROLES))
+	return user == "Administrator" or holds_any(frappe.get_roles(user), MANAGER_ROLES)
 
 
 def _visible_pools_sql(user: str) -> str:

@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from recruit_crm.services import candidate_import
-from recruit_crm.services import candidates as candidate_service
+from recruit_crm.services.candidates import bulk_import, records
+from recruit_crm.services.candidates.merge import merge_candidates
 
 CANDIDATE = "RC Candidate"
 
@@ -14,7 +14,7 @@ def create_job_applicant(candidate: str, job_opening: str) -> dict:
 	"""Make the candidate an applicant for a Job Opening; returns the new Job Applicant's name."""
 	frappe.get_doc(CANDIDATE, candidate).check_permission("read")
 	frappe.has_permission("Job Applicant", "create", throw=True)
-	return {"job_applicant": candidate_service.create_job_applicant(candidate, job_opening)}
+	return {"job_applicant": records.create_job_applicant(candidate, job_opening)}
 
 
 @frappe.whitelist(methods=["POST"])
@@ -24,7 +24,7 @@ def merge(source: str, target: str) -> dict:
 		if not frappe.db.exists(CANDIDATE, name):
 			frappe.throw(_("Candidate {0} does not exist.").format(name), frappe.DoesNotExistError)
 	frappe.has_permission(CANDIDATE, "delete", doc=source, throw=True)
-	return {"candidate": candidate_service.merge_candidates(source, target)}
+	return {"candidate": merge_candidates(source, target)}
 
 
 @frappe.whitelist()
@@ -36,9 +36,9 @@ def get_summary(job_applicant: str) -> dict:
 		CANDIDATE, "read", doc=applicant.rc_candidate
 	):
 		return {}
-	summary = candidate_service.candidate_summary(applicant.rc_candidate)
+	summary = records.candidate_summary(applicant.rc_candidate)
 	summary["other_applications"] = [
-		a for a in candidate_service.application_summary(applicant.rc_candidate) if a.name != job_applicant
+		a for a in records.application_summary(applicant.rc_candidate) if a.name != job_applicant
 	]
 	return summary
 
@@ -53,5 +53,5 @@ def import_csv(file_url: str, source: str | None = None) -> dict:
 	content = file.get_content()
 	if isinstance(content, bytes):
 		content = content.decode("utf-8-sig")
-	report = candidate_import.import_candidates(candidate_import.read_csv(content), source=source)
+	report = bulk_import.import_candidates(bulk_import.read_csv(content), source=source)
 	return report.as_dict()

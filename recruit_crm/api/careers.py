@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from recruit_crm.domain.careers import share_links as build_share_links
-from recruit_crm.services import careers, portal_tokens
+from recruit_crm.services.portal import careers, tokens
 
 
 @frappe.whitelist()
@@ -28,7 +28,7 @@ def share_links(job_opening: str, employee: str | None = None, campaign: str | N
 	title = f"{opening.job_title} · {opening.company}"
 	out = {"url": url, "channels": build_share_links(url, title, campaign=campaign)}
 	if employee:
-		ref = portal_tokens.make_token(employee, portal_tokens.REFERRAL, ttl_days=5 * 365)
+		ref = tokens.make_token(employee, tokens.REFERRAL, ttl_days=5 * 365)
 		out["employee"] = employee
 		out["referral"] = build_share_links(url, title, campaign=campaign, referrer=ref)
 	return out

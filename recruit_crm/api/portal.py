@@ -10,8 +10,10 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
-from recruit_crm.services import portal
-from recruit_crm.services.request_context import request_evidence
+from recruit_crm.services.compliance import renewal
+from recruit_crm.services.engagement import tracking
+from recruit_crm.services.portal import applications, community, preferences, visits
+from recruit_crm.services.portal.request_context import request_evidence
 
 
 def _form(**values) -> dict:
@@ -37,7 +39,7 @@ def apply(
 ) -> dict:
 	"""Apply to an open position with a resume (multipart field `resume`)."""
 	form = _form(**locals())
-	return portal.apply(form, frappe.request.files.get("resume") if frappe.request else None)
+	return applications.apply(form, frappe.request.files.get("resume") if frappe.request else None)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -52,7 +54,7 @@ def track_visit(
 	landing: str | None = None,
 ) -> None:
 	"""Credit a visit from a tracked share link to its channel and sharer (no personal data)."""
-	portal.track_visit(_form(**locals()))
+	visits.track_visit(_form(**locals()))
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -72,22 +74,22 @@ def join_community(
 ) -> dict:
 	"""Sign up for the talent community; a double opt-in email follows."""
 	form = _form(**locals())
-	return portal.join_community(form, frappe.request.files.get("resume") if frappe.request else None)
+	return community.join_community(form, frappe.request.files.get("resume") if frappe.request else None)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=20, seconds=600)
 def confirm_community(t: str | None = None) -> dict:
 	"""Confirm a talent-community sign-up from the emailed link."""
-	if not portal.confirm_community(t):
-		frappe.throw(_("This link is invalid or has expired."), portal.PortalInputError)
+	if not community.confirm_community(t):
+		frappe.throw(_("This link is invalid or has expired."), applications.PortalInputError)
 	return {"message": _("Welcome to our talent community!")}
 
 
 def _candidate_or_throw(t: str | None) -> str:
-	candidate = portal.candidate_from_request(t)
+	candidate = preferences.candidate_from_request(t)
 	if not candidate:
-		frappe.throw(_("This link is invalid or has expired."), portal.PortalInputError)
+		frappe.throw(_("This link is invalid or has expired."), applications.PortalInputError)
 	return candidate
 
 
@@ -106,24 +108,24 @@ def update_preferences(
 ) -> dict:
 	"""Save the preference centre (signed link, or the logged-in website user)."""
 	form = _form(**{k: v for k, v in locals().items() if k != "t"})
-	return portal.update_preferences(_candidate_or_throw(t), form)
+	return preferences.update_preferences(_candidate_or_throw(t), form)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=20, seconds=600)
 def unsubscribe(t: str | None = None) -> dict:
 	"""Unsubscribe from every email. Also the RFC 8058 one-click target (List-Unsubscribe-Post)."""
-	candidate = portal.candidate_from_unsubscribe_token(t) if t else _candidate_or_throw(None)
+	candidate = preferences.candidate_from_unsubscribe_token(t) if t else _candidate_or_throw(None)
 	if not candidate:
-		frappe.throw(_("This link is invalid or has expired."), portal.PortalInputError)
-	return portal.unsubscribe_everything(candidate, method="Email Link" if t else "Preference Centre")
+		frappe.throw(_("This link is invalid or has expired."), applications.PortalInputError)
+	return preferences.unsubscribe_everything(candidate, method="Email Link" if t else "Preference Centre")
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=5, seconds=600)
 def download_my_data(t: str | None = None) -> None:
 	"""Download everything we hold about the candidate as a JSON file."""
-	data = portal.export_my_data(_candidate_or_throw(t))
+	data = preferences.export_my_data(_candidate_or_throw(t))
 	frappe.response["type"] = "download"
 	frappe.response["filename"] = "my-data.json"
 	frappe.response["filecontent"] = frappe.as_json(data)
@@ -134,14 +136,14 @@ def download_my_data(t: str | None = None) -> None:
 @rate_limit(limit=3, seconds=3600)
 def request_erasure(t: str | None = None) -> dict:
 	"""Ask for all personal data to be erased; contact stops at once."""
-	return portal.request_erasure(_candidate_or_throw(t))
+	return preferences.request_erasure(_candidate_or_throw(t))
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=30, seconds=60)
 def content_viewed(content: str | None = None, t: str | None = None) -> None:
 	"""Count a view of a published story or video; a candidate's own link records a touchpoint."""
-	portal.content_viewed(content, t)
+	visits.content_viewed(content, t)
 
 
 # ------------------------------------------------------------------ email tracking and consent renewal
@@ -153,8 +155,6 @@ def content_viewed(content: str | None = None, t: str | None = None) -> None:
 @rate_limit(limit=120, seconds=60)
 def email_open(t: str | None = None) -> None:
 	"""1x1 tracking pixel: records an Email Opened touchpoint for a genuine token."""
-	from recruit_crm.services import tracking
-
 	tracking.handle_open(t)
 	frappe.response.update(frappe.utils.get_imaginary_pixel_response())
 
@@ -163,8 +163,6 @@ def email_open(t: str | None = None) -> None:
 @rate_limit(limit=60, seconds=60)
 def email_click(t: str | None = None) -> None:
 	"""Tracked link: redirects only to the URL signed into the token (else the home page)."""
-	from recruit_crm.services import tracking
-
 	frappe.local.response["type"] = "redirect"
 	frappe.local.response["location"] = tracking.handle_click(t)
 
@@ -178,8 +176,6 @@ def portal_event(
 	job_opening: str | None = None,
 ) -> None:
 	"""The portal reports what a known visitor did (Portal Visit, Form Submitted, Content Viewed, Event Attended)."""
-	from recruit_crm.services import tracking
-
 	tracking.handle_portal_event(event, t, path, job_opening)
 
 
@@ -187,10 +183,8 @@ def portal_event(
 @rate_limit(limit=10, seconds=600)
 def confirm_consent(t: str | None = None) -> None:
 	"""Consent renewal link: GET shows a confirm button (link scanners must not consent); POST records it."""
-	from recruit_crm.services import privacy
-
 	if frappe.request and frappe.request.method == "POST":
-		privacy.confirm_renewal(t, request_evidence())
+		renewal.confirm_renewal(t, request_evidence())
 		frappe.respond_as_web_page(
 			_("Thank you"),
 			_("If your link was still valid, your choice is recorded. You can change it at any time."),

@@ -3,8 +3,9 @@
 import frappe
 from frappe import _
 
+from recruit_crm.domain.roles import MANAGER_ROLES, holds_any
 from recruit_crm.domain.types import ConsentMethod
-from recruit_crm.services import consent, privacy
+from recruit_crm.services.compliance import consent, erasure, export, renewal
 
 CANDIDATE = "RC Candidate"
 
@@ -19,7 +20,7 @@ def _check(candidate: str, ptype: str) -> None:
 def export_candidate(candidate: str) -> None:
 	"""Download everything held about the candidate as JSON (subject access request)."""
 	_check(candidate, "export")
-	data = privacy.export_candidate(candidate)
+	data = export.export_candidate(candidate)
 	frappe.get_doc(CANDIDATE, candidate).add_comment(
 		"Info", _("Personal data exported by {0}").format(frappe.session.user)
 	)
@@ -32,14 +33,14 @@ def export_candidate(candidate: str) -> None:
 @frappe.whitelist(methods=["POST"])
 def erase_candidate(candidate: str, confirm: str) -> dict:
 	"""Erase the candidate and everything about them. HR Manager only; `confirm` must be the email."""
-	if not {"HR Manager", "System Manager"} & set(frappe.get_roles()):
+	if not holds_any(frappe.get_roles(), MANAGER_ROLES):
 		frappe.throw(_("Only HR Managers can erase a candidate's data."), frappe.PermissionError)
 	_check(candidate, "delete")
 	email = frappe.db.get_value(CANDIDATE, candidate, "email")
 	if (confirm or "").strip().lower() != (email or "").lower():
 		frappe.throw(_("Type the candidate's email address to confirm erasure."))
 	has_user = bool(frappe.db.exists("User", {"email": email}))
-	removed = privacy.erase_candidate(candidate)
+	removed = erasure.erase_candidate(candidate)
 	return {"removed": removed, "has_user_account": has_user}
 
 
@@ -76,7 +77,7 @@ def set_do_not_contact(candidate: str, value: int, reason: str | None = None) ->
 def send_consent_renewal(candidate: str) -> bool:
 	"""Email the candidate a signed link to renew consent before it lapses."""
 	_check(candidate, "write")
-	return privacy.send_renewal_request(candidate)
+	return renewal.send_renewal_request(candidate)
 
 
 @frappe.whitelist()

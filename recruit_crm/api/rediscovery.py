@@ -1,23 +1,16 @@
 """Find candidates for a Job Opening, and act on the results."""
 
-import json
-
 import frappe
 from frappe import _
 
-from recruit_crm.services import rediscovery
+from recruit_crm.api._params import names as names_param
+from recruit_crm.services.pools import rediscovery
 
 
 def _check(job_opening: str) -> None:
 	if not frappe.has_permission("RC Candidate", "read"):
 		frappe.throw(_("Not permitted to read candidates."), frappe.PermissionError)
 	frappe.get_doc("Job Opening", job_opening).check_permission("read")
-
-
-def _as_list(value: list | str) -> list[str]:
-	if isinstance(value, str):
-		value = json.loads(value) if value.strip().startswith("[") else [value]
-	return [str(v) for v in value if v]
 
 
 @frappe.whitelist()
@@ -52,7 +45,7 @@ def invite_to_apply(job_opening: str, candidates: list | str) -> dict:
 	_check(job_opening)
 	if not frappe.has_permission("RC Candidate", "email"):
 		frappe.throw(_("Not permitted to email candidates."), frappe.PermissionError)
-	names = _as_list(candidates)
+	names = names_param(candidates)
 	if len(names) > 500:
 		frappe.throw(_("Invite at most 500 people at a time."))
 	return rediscovery.invite_to_apply(job_opening, names)
@@ -62,4 +55,4 @@ def invite_to_apply(job_opening: str, candidates: list | str) -> dict:
 def enroll_in_campaign(job_opening: str, candidates: list | str, campaign: str) -> dict:
 	"""Enrol the chosen people in a nurture campaign (when a campaign feature is installed)."""
 	_check(job_opening)
-	return {"enrolled": rediscovery.enroll_in_campaign(_as_list(candidates), campaign, job_opening)}
+	return {"enrolled": rediscovery.enroll_in_campaign(names_param(candidates), campaign, job_opening)}

@@ -1,13 +1,13 @@
 """Talent pool endpoints for the desk: rule editor, live count, membership, rebuild, insights, CSV."""
 
-import json
-
 import frappe
 from frappe import _
 
+from recruit_crm.api._params import names as names_param
 from recruit_crm.domain.pool_rules import RuleError, field_catalog
 from recruit_crm.permissions import can_see_pool
-from recruit_crm.services import pools
+from recruit_crm.services.pools import membership, smart
+from recruit_crm.services.pools.insights import export_members_csv, pool_insights
 
 MAX_BULK = 10_000
 
@@ -25,14 +25,6 @@ def _pool_for(pool: str, ptype: str = "read"):
 	return doc
 
 
-def _as_list(value: list | str | None) -> list[str]:
-	if value is None:
-		return []
-	if isinstance(value, str):
-		value = json.loads(value) if value.strip().startswith("[") else [value]
-	return [str(v) for v in value if v]
-
-
 @frappe.whitelist()
 def rule_fields() -> list[dict]:
 	"""The fields, operators and options the rule editor offers."""
@@ -45,9 +37,9 @@ def preview_count(rules: dict | str) -> dict:
 	"""How many candidates the (unsaved) rules match now, with a few examples, or the rule error."""
 	_require_candidate_read()
 	try:
-		parsed = pools.parse_rules(rules)
-		count = pools.count_matches(parsed)
-		sample = pools.sample_matches(parsed, limit=5)
+		parsed = smart.parse_rules(rules)
+		count = smart.count_matches(parsed)
+		sample = smart.sample_matches(parsed, limit=5)
 	except frappe.ValidationError as e:
 		frappe.clear_last_message()
 		return {"count": None, "error": str(e), "sample": []}
@@ -72,8 +64,8 @@ def add_to_pool(
 				doc.pool_name, _(doc.pool_type), _("its rules") if doc.pool_type == "Smart" else _("the app")
 			)
 		)
-	names = _as_list(candidates)
-	applicants = _as_list(job_applicants)
+	names = names_param(candidates)
+	applicants = names_param(job_applicants)
 	if applicants:
 		if not frappe.has_permission("Job Applicant", "read"):
 			frappe.throw(_("Not permitted to read Job Applicants."), frappe.PermissionError)
@@ -85,7 +77,9 @@ def add_to_pool(
 		)
 	if len(names) > MAX_BULK:
 		frappe.throw(_("Add at most {0} people at a time.").format(MAX_BULK))
-	joined = pools.add_members(doc.name, names, reason or _("Added by hand"), added_by=frappe.session.user)
+	joined = membership.add_members(
+		doc.name, names, reason or _("Added by hand"), added_by=frappe.session.user
+	)
 	return {"joined": joined, "already_members": len(set(names)) - joined, "pool": doc.name}
 
 
@@ -95,7 +89,7 @@ def remove_from_pool(pool: str, candidates: list | str, reason: str | None = Non
 	doc = _pool_for(pool, "write")
 	if doc.pool_type != "Manual":
 		frappe.throw(_("Only manual pools can be edited by hand."))
-	left = pools.remove_members(doc.name, _as_list(candidates), reason or _("Removed by hand"))
+	left = membership.remove_members(doc.name, names_param(candidates), reason or _("Removed by hand"))
 	return {"left": left}
 
 
@@ -105,21 +99,21 @@ def rebuild(pool: str) -> dict:
 	doc = _pool_for(pool, "write")
 	if doc.pool_type != "Smart":
 		frappe.throw(_("Only smart pools are rebuilt from rules."))
-	return {"job_id": pools.enqueue_rebuild(doc.name)}
+	return {"job_id": smart.enqueue_rebuild(doc.name)}
 
 
 @frappe.whitelist()
 def insights(pool: str) -> dict:
 	"""Size, growth, stage mix, average engagement and top skills of a pool."""
 	doc = _pool_for(pool)
-	return pools.pool_insights(doc.name)
+	return pool_insights(doc.name)
 
 
 @frappe.whitelist()
 def candidate_pools(candidate: str) -> list[dict]:
 	"""The pools a person is in (those the user may see), with the reason."""
 	frappe.get_doc("RC Candidate", candidate).check_permission("read")
-	return [p for p in pools.pools_of(candidate) if can_see_pool(p.talent_pool)]
+	return [p for p in membership.pools_of(candidate) if can_see_pool(p.talent_pool)]
 
 
 @frappe.whitelist()
@@ -130,4 +124,4 @@ def export_csv(pool: str) -> None:
 		frappe.throw(_("Not permitted to export talent pools."), frappe.PermissionError)
 	frappe.response["type"] = "download"
 	frappe.response["filename"] = f"{frappe.scrub(doc.pool_name)}_members.csv"
-	frappe.response["filecontent"] = pools.export_members_csv(doc.name)
+	frappe.response["filecontent"] = export_members_csv(doc.name)

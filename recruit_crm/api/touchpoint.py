@@ -2,7 +2,7 @@
 
 import frappe
 
-from recruit_crm.services import scoring, touchpoints
+from recruit_crm.services.engagement import scoring, touchpoints
 
 CANDIDATE = "RC Candidate"
 

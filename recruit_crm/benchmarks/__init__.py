@@ -1,7 +1,9 @@
 """Benchmarks the project ships: each figure is timed against a baseline measured in the same run.
 
 Run with `bench --site SITE recruit-crm benchmark [--only NAME] [--candidates N]`.
-Benchmarks run inside a transaction that is rolled back, so they leave the site as they found it.
+Benchmarks leave the site as they found it: most run in a transaction that is rolled back or on
+scratch tables; the nurture ones, whose worker processes must see committed rows, clean up after
+themselves.
 """
 
 import time

@@ -5,8 +5,9 @@ import random
 import frappe
 
 from recruit_crm.benchmarks import Figure, register, timed
-from recruit_crm.services.candidate_import import _multi_row_insert, import_candidates, new_names
-from recruit_crm.services.demo import make_candidate_rows
+from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services.candidates.bulk_import import SKILL_COLUMNS, import_candidates, new_names
+from recruit_crm.services.candidates.demo import make_candidate_rows
 
 
 @register("import")
@@ -92,22 +93,11 @@ def _raw_insert_baseline(rows: list[dict]) -> float:
 					now,
 				)
 			)
-	skill_columns = (
-		"name",
-		"parent",
-		"parenttype",
-		"parentfield",
-		"idx",
-		"skill",
-		"proficiency",
-		"years",
-		"creation",
-		"modified",
-	)
+	skill_columns = SKILL_COLUMNS
 
 	def insert_all():
-		_multi_row_insert("RC Bench Import Candidate", columns, candidate_values)
-		_multi_row_insert("RC Bench Import Skill", skill_columns, skill_values)
+		multi_row_insert("RC Bench Import Candidate", columns, candidate_values)
+		multi_row_insert("RC Bench Import Skill", skill_columns, skill_values)
 
 	frappe.db.commit()  # nosemgrep: temporary tables only; ends the copy's transaction before timing
 	seconds, _ = timed(insert_all)

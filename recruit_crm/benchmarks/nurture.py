@@ -21,7 +21,7 @@ from frappe.utils import get_bench_path, now_datetime
 from recruit_crm.benchmarks import Figure, register, timed
 from recruit_crm.benchmarks import nurture_fixtures as fx
 from recruit_crm.benchmarks.smtp_sink import SmtpSink
-from recruit_crm.services import nurture
+from recruit_crm.services.nurture import audience, constants, engine
 
 DELIVERY_MESSAGES = 10_000
 SINK_PORT = 2650
@@ -37,22 +37,22 @@ def bench_nurture(candidates: int = 100_000, **_) -> list[Figure]:
 def bench_queue_step(candidates: int) -> Figure:
 	"""Everything inside one transaction that is rolled back."""
 	frappe.db.sql(
-		f"create temporary table `rc_bench_ledger` like `tab{nurture.MESSAGE}`"
+		f"create temporary table `rc_bench_ledger` like `tab{constants.MESSAGE}`"
 	)  # DDL before writes
 	prefix = f"benchq{int(time.time())}"
 	try:
 		fx.ensure_template()
 		people = fx.make_people(candidates, prefix)
 		campaign = fx.make_campaign(fx.ACCOUNT, f"Queue bench {prefix}")
-		nurture.enroll(campaign, people, enrolled_by="Administrator")
-		ours_s, queued = timed(lambda: nurture.queue_step(campaign, 1, now_datetime()))
+		audience.enroll(campaign, people, enrolled_by="Administrator")
+		ours_s, queued = timed(lambda: engine.queue_step(campaign, 1, now_datetime()))
 		baseline_s, _ = timed(
 			lambda: frappe.db.sql(
-				f"insert into `rc_bench_ledger` select * from `tab{nurture.MESSAGE}` where nurture_campaign = %s",
+				f"insert into `rc_bench_ledger` select * from `tab{constants.MESSAGE}` where nurture_campaign = %s",
 				campaign,
 			)
 		)
-		waiting = frappe.db.count(nurture.ENROLLMENT, {"nurture_campaign": campaign, "status": "Waiting"})
+		waiting = frappe.db.count(constants.ENROLLMENT, {"nurture_campaign": campaign, "status": "Waiting"})
 	finally:
 		frappe.db.rollback()
 	return Figure(
@@ -172,13 +172,13 @@ def _run_worker(command: list[str], sink) -> dict:
 
 def _our_bytes(campaign: str) -> int:
 	names = {"n": campaign}
-	total = fx.stored_bytes(f"tab{nurture.MESSAGE}", "nurture_campaign = %(n)s", names)
-	where_children = f"name in (select name from `tab{nurture.MESSAGE}` where nurture_campaign = %(n)s)"
+	total = fx.stored_bytes(f"tab{constants.MESSAGE}", "nurture_campaign = %(n)s", names)
+	where_children = f"name in (select name from `tab{constants.MESSAGE}` where nurture_campaign = %(n)s)"
 	total += fx.stored_bytes("tabCommunication", where_children, names)
 	total += fx.stored_bytes("tabEmail Queue", where_children, names)
 	total += fx.stored_bytes(
 		"tabEmail Queue Recipient",
-		f"parent in (select name from `tab{nurture.MESSAGE}` where nurture_campaign = %(n)s)",
+		f"parent in (select name from `tab{constants.MESSAGE}` where nurture_campaign = %(n)s)",
 		names,
 	)
 	total += fx.stored_bytes("tabRC Touchpoint", "nurture_campaign = %(n)s", names)
@@ -187,14 +187,14 @@ def _our_bytes(campaign: str) -> int:
 
 def _make_newsletter(prefix: str, emails: list[str], account: str):
 	from recruit_crm.domain.naming import sortable_names
-	from recruit_crm.services.candidate_import import _multi_row_insert
+	from recruit_crm.services._sql import multi_row_insert
 
 	group = frappe.get_doc({"doctype": "Email Group", "title": f"RC Bench {prefix}"}).insert(
 		ignore_permissions=True
 	)
 	now = now_datetime()
 	names = sortable_names(len(emails), int(time.time() * 1000))
-	_multi_row_insert(
+	multi_row_insert(
 		"Email Group Member",
 		("name", "email_group", "email", "unsubscribed", "creation", "modified", "owner", "modified_by"),
 		[

@@ -12,7 +12,7 @@ import frappe
 
 from recruit_crm.benchmarks import nurture_fixtures as fx
 from recruit_crm.benchmarks.smtp_sink import SmtpSink
-from recruit_crm.services import nurture, nurture_delivery
+from recruit_crm.services.nurture import constants, delivery
 
 
 def run_crash_test(
@@ -65,7 +65,9 @@ def run_crash_test(
 def _account_for(campaign: str, sink) -> dict:
 	domain = frappe.local.site
 	rows = frappe.db.sql(
-		f"select name, status from `tab{nurture.MESSAGE}` where nurture_campaign = %s", campaign, as_dict=True
+		f"select name, status from `tab{constants.MESSAGE}` where nurture_campaign = %s",
+		campaign,
+		as_dict=True,
 	)
 	received = sink.ids
 	by_status: dict[str, int] = {}
@@ -104,15 +106,15 @@ def _settle(campaign: str, timeout: float = 30) -> None:
 	"""Let recovery resolve the last killed worker's claim (its lock goes when MariaDB notices)."""
 	deadline = time.monotonic() + timeout
 	while time.monotonic() < deadline:
-		nurture_delivery.recover()
+		delivery.recover()
 		frappe.db.commit()  # nosemgrep
 		if not frappe.db.sql(
-			f"select 1 from `tab{nurture.MESSAGE}` where nurture_campaign = %s and status in ('Sending', 'Queued') limit 1",
+			f"select 1 from `tab{constants.MESSAGE}` where nurture_campaign = %s and status in ('Sending', 'Queued') limit 1",
 			campaign,
 		):
 			return
 		if frappe.db.sql(
-			f"select 1 from `tab{nurture.MESSAGE}` where nurture_campaign = %s and status = 'Queued' limit 1",
+			f"select 1 from `tab{constants.MESSAGE}` where nurture_campaign = %s and status = 'Queued' limit 1",
 			campaign,
 		):
 			fx.finish(fx.start_worker())

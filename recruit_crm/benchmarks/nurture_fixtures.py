@@ -14,8 +14,8 @@ from frappe.utils import get_bench_path, now_datetime
 
 from recruit_crm.benchmarks.smtp_sink import upsert_loopback_account
 from recruit_crm.domain.naming import sortable_names
-from recruit_crm.services import nurture
-from recruit_crm.services.candidate_import import _multi_row_insert
+from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services.nurture import audience, constants, engine
 
 ACCOUNT = "RC Nurture Bench Sink"
 TEMPLATE = "RC Nurture Bench Template"
@@ -60,7 +60,7 @@ def make_people(count: int, prefix: str) -> list[str]:
 			now, now, "Administrator", "Administrator")
 		for i, name in enumerate(names)
 	]  # fmt: skip
-	_multi_row_insert(
+	multi_row_insert(
 		"RC Candidate",
 		("name", "email", "full_name", "current_title", "timezone", "has_marketing_consent", "do_not_contact",
 			"crm_stage", "creation", "modified", "owner", "modified_by"),
@@ -72,7 +72,7 @@ def make_people(count: int, prefix: str) -> list[str]:
 def make_campaign(account: str, label: str, always_open: bool = True) -> str:
 	doc = frappe.get_doc(
 		{
-			"doctype": nurture.CAMPAIGN,
+			"doctype": constants.CAMPAIGN,
 			"campaign_name": label,
 			"email_account": account,
 			"send_on_weekends": 1 if always_open else 0,
@@ -89,8 +89,8 @@ def make_campaign(account: str, label: str, always_open: bool = True) -> str:
 
 
 def queue_for(campaign: str, people: list[str]) -> int:
-	nurture.enroll(campaign, people, enrolled_by="Administrator")
-	return nurture.queue_step(campaign, 1, now_datetime())
+	audience.enroll(campaign, people, enrolled_by="Administrator")
+	return engine.queue_step(campaign, 1, now_datetime())
 
 
 def worker_command(batch: int = 500, max_seconds: float = 3600) -> list[str]:
@@ -151,7 +151,7 @@ def cleanup(campaign: str | None, prefix: str) -> None:
 	"""Remove every row a run created (it committed them so a separate worker could see them)."""
 	if campaign:
 		names = frappe.db.sql(
-			f"select name from `tab{nurture.MESSAGE}` where nurture_campaign = %s", campaign, pluck=True
+			f"select name from `tab{constants.MESSAGE}` where nurture_campaign = %s", campaign, pluck=True
 		)
 		for start in range(0, len(names), 5000):
 			chunk = names[start : start + 5000]
@@ -162,10 +162,10 @@ def cleanup(campaign: str | None, prefix: str) -> None:
 				"delete from `tabRC Touchpoint` where reference_doctype = 'Communication' and reference_name in %(n)s",
 				{"n": chunk},
 			)
-		frappe.db.sql(f"delete from `tab{nurture.MESSAGE}` where nurture_campaign = %s", campaign)
-		frappe.db.sql(f"delete from `tab{nurture.ENROLLMENT}` where nurture_campaign = %s", campaign)
+		frappe.db.sql(f"delete from `tab{constants.MESSAGE}` where nurture_campaign = %s", campaign)
+		frappe.db.sql(f"delete from `tab{constants.ENROLLMENT}` where nurture_campaign = %s", campaign)
 		frappe.db.sql("delete from `tabRC Nurture Step` where parent = %s", campaign)
-		frappe.db.sql(f"delete from `tab{nurture.CAMPAIGN}` where name = %s", campaign)
+		frappe.db.sql(f"delete from `tab{constants.CAMPAIGN}` where name = %s", campaign)
 	frappe.db.sql(
 		"delete from `tabRC Touchpoint` where candidate in (select name from `tabRC Candidate` where email like %s)",
 		f"{prefix}.%",

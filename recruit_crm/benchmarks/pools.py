@@ -9,7 +9,7 @@ import statistics
 import frappe
 
 from recruit_crm.benchmarks import Figure, register, timed
-from recruit_crm.services import pools, rediscovery
+from recruit_crm.services.pools import rediscovery, smart
 
 # About half of the seeded people: experience is uniform over 0-25 years, so "at least 12.5
 # years, or an advanced/expert SQL or Python skill with 5+ years" lands near 50%.
@@ -90,8 +90,8 @@ def _previews(candidates: int) -> list[Figure]:
 	bare_s, _ = _median_time(lambda: frappe.db.sql("select count(*) from `tabRC Candidate`"))
 	figures = []
 	for label, rules in PREVIEW_RULES.items():
-		pools.count_matches(rules)  # warm
-		ours_s, count = _median_time(lambda rules=rules: pools.count_matches(rules))
+		smart.count_matches(rules)  # warm
+		ours_s, count = _median_time(lambda rules=rules: smart.count_matches(rules))
 		figures.append(
 			Figure(
 				name=f"count preview, {label}",
@@ -120,14 +120,14 @@ def _new_smart_pool(rules: dict) -> str:
 
 def _rebuild(candidates: int) -> list[Figure]:
 	pool = _new_smart_pool(HALF_RULES)
-	compiled = pools.compile_pool_rules(HALF_RULES)
+	compiled = smart.compile_pool_rules(HALF_RULES)
 	now = frappe.utils.now_datetime()
 	params = {**compiled.params, "pool": pool, "now": now, "user": "Administrator", "reason": "Matches"}
-	pools.count_matches(HALF_RULES)  # warm
+	smart.count_matches(HALF_RULES)  # warm
 
 	def raw_insert_select():
 		frappe.db.sql(
-			f"""{pools.MATERIALIZE}insert into `rc_bench_member` ({MEMBER_COLUMNS})
+			f"""{smart.MATERIALIZE}insert into `rc_bench_member` ({MEMBER_COLUMNS})
 			select concat(%(pool)s, c.name), %(pool)s, c.name, %(now)s, 'Rule', %(reason)s,
 				%(now)s, %(now)s, %(user)s, %(user)s
 			from `tabRC Candidate` c where c.is_anonymized = 0 and {compiled.sql}""",
@@ -144,11 +144,11 @@ def _rebuild(candidates: int) -> list[Figure]:
 	for _ in range(3):
 		reset()
 		baseline_times.append(timed(raw_insert_select)[0])
-		seconds, result = timed(lambda: pools.rebuild_smart_pool(pool))
+		seconds, result = timed(lambda: smart.rebuild_smart_pool(pool))
 		ours_times.append(seconds)
 	baseline_s, ours_s = statistics.median(baseline_times), statistics.median(ours_times)
 	rows = frappe.db.sql("select count(*) from `rc_bench_member`")[0][0]
-	again_s, again = timed(lambda: pools.rebuild_smart_pool(pool))
+	again_s, again = timed(lambda: smart.rebuild_smart_pool(pool))
 	figures = [
 		Figure(
 			name=f"full rebuild of a smart pool ({result['members']} of {candidates} candidates match)",
@@ -157,7 +157,7 @@ def _rebuild(candidates: int) -> list[Figure]:
 			baseline=f"raw INSERT ... SELECT of the same {rows} membership rows",
 			target_ratio=3,
 			note=(
-				f"medians of 3; chunks of {pools.REBUILD_CHUNK} candidates; membership rows plus a "
+				f"medians of 3; chunks of {smart.REBUILD_CHUNK} candidates; membership rows plus a "
 				"change-log row per join"
 			),
 		),
@@ -178,7 +178,7 @@ def _rebuild(candidates: int) -> list[Figure]:
 		where name in %(names)s""",
 		{"names": moved},
 	)
-	drift_s, drift = timed(lambda: pools.rebuild_smart_pool(pool))
+	drift_s, drift = timed(lambda: smart.rebuild_smart_pool(pool))
 	figures.append(
 		Figure(
 			name=f"rebuild after {len(moved)} people changed",
@@ -194,7 +194,7 @@ def _rebuild(candidates: int) -> list[Figure]:
 def _incremental() -> list[Figure]:
 	"""Upkeep of every active smart pool for a batch of 10k changed candidates."""
 	pool = _new_smart_pool(HALF_RULES)
-	pools.rebuild_smart_pool(pool)
+	smart.rebuild_smart_pool(pool)
 	frappe.db.set_value("RC Talent Pool", pool, "is_active", 1)
 	batch = frappe.db.sql("select name from `tabRC Candidate` order by name desc limit 10000", pluck=True)
 	frappe.db.sql(
@@ -202,7 +202,7 @@ def _incremental() -> list[Figure]:
 		where name in %(names)s""",
 		{"names": batch},
 	)
-	compiled = pools.compile_pool_rules(HALF_RULES)
+	compiled = smart.compile_pool_rules(HALF_RULES)
 	baseline_s, _ = timed(
 		lambda: frappe.db.sql(
 			f"select count(*) from `tabRC Candidate` c where c.name in %(scope)s and {compiled.sql}",
@@ -210,7 +210,7 @@ def _incremental() -> list[Figure]:
 		)
 	)
 	active = frappe.db.count("RC Talent Pool", {"pool_type": "Smart", "is_active": 1})
-	ours_s, changed = timed(lambda: pools.refresh_smart_pools_for(batch))
+	ours_s, changed = timed(lambda: smart.refresh_smart_pools_for(batch))
 	joined, left = changed.get(pool, (0, 0))
 	return [
 		Figure(

@@ -16,7 +16,7 @@ from pathlib import Path
 import frappe
 
 from recruit_crm.benchmarks import Figure, register
-from recruit_crm.services import careers
+from recruit_crm.services.portal import careers
 
 CLIENTS = 50
 

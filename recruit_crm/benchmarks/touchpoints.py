@@ -17,9 +17,8 @@ from frappe.utils import now_datetime
 
 from recruit_crm.benchmarks import Figure, register, timed
 from recruit_crm.domain.types import TouchpointChannel, TouchpointType
-from recruit_crm.services import scoring
-from recruit_crm.services import touchpoints as touchpoint_service
-from recruit_crm.services.touchpoints import record_many
+from recruit_crm.services.engagement import scoring, touchpoints
+from recruit_crm.services.engagement.touchpoints import record_many
 
 SCRATCH = {
 	"RC Touchpoint": "RC Bench Touchpoint",
@@ -77,7 +76,7 @@ def _drop_scratch_tables() -> None:
 
 
 def _point_services_at(tables: dict[str, str]) -> None:
-	touchpoint_service.TOUCHPOINT = tables["RC Touchpoint"]
+	touchpoints.TOUCHPOINT = tables["RC Touchpoint"]
 	scoring.TOUCHPOINT = tables["RC Touchpoint"]
 	scoring.CANDIDATE = tables["RC Candidate"]
 	scoring.READINESS_CHANGE = tables["RC Readiness Change"]

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from recruit_crm.domain.types import PROFICIENCY_RANK
+
 # Deliberately pragmatic: one "@", no spaces, a dot in the domain, sane characters.
 # Full RFC 5322 parsing accepts addresses no mail server of a candidate would ever use.
 _EMAIL_RE = re.compile(
@@ -117,8 +119,6 @@ def merge_skill_rows(
 	existing: Iterable[Mapping[str, Any]], incoming: Iterable[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
 	"""Skills after a merge: one row per skill keeping the higher proficiency and years."""
-	from recruit_crm.domain.types import PROFICIENCY_RANK
-
 	merged: dict[str, dict[str, Any]] = {}
 	order: list[str] = []
 	for row in [*existing, *incoming]:
@@ -171,7 +171,7 @@ def prepare_import(raw_rows: Iterable[Mapping[str, Any]], first_row_number: int 
 	by_email: dict[str, dict[str, Any]] = {}
 	for offset, raw in enumerate(raw_rows):
 		row_number = first_row_number + offset
-		row = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
+		row: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
 		missing = [f for f in REQUIRED_IMPORT_FIELDS if _blank(row.get(f))]
 		if missing:
 			result.errors.append(RowError(row_number, f"Missing required value: {', '.join(missing)}"))
@@ -181,7 +181,7 @@ def prepare_import(raw_rows: Iterable[Mapping[str, Any]], first_row_number: int 
 		except InvalidEmail as e:
 			result.errors.append(RowError(row_number, str(e)))
 			continue
-		experience = row.get("total_experience_years")
+		experience: Any = row.get("total_experience_years")
 		if not _blank(experience):
 			try:
 				years = float(experience)

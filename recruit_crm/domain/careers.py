@@ -34,7 +34,7 @@ def schema_employment_type(name: str | None) -> str | None:
 	return _EMPLOYMENT_TYPES.get(name.strip().lower(), "OTHER")
 
 
-def _iso(value) -> str | None:
+def _iso(value: object) -> str | None:
 	if isinstance(value, datetime):
 		return value.replace(microsecond=0).isoformat()
 	if isinstance(value, date):
@@ -47,11 +47,11 @@ def job_posting(
 	title: str,
 	description_html: str,
 	url: str,
-	posted_on,
+	posted_on: date | datetime | str | None,
 	company: str,
 	company_url: str,
 	logo_url: str | None = None,
-	closes_on=None,
+	closes_on: date | datetime | str | None = None,
 	employment_type: str | None = None,
 	location: str | None = None,
 	country_code: str | None = None,

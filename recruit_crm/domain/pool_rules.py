@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from recruit_crm.domain.scoring import decayed_score_sql
-from recruit_crm.domain.types import CrmStage, EducationLevel, Proficiency
+from recruit_crm.domain.types import ApplicationStatus, CrmStage, EducationLevel, Proficiency, ReadinessStage
 
 MAX_DEPTH = 3
 MAX_CONDITIONS = 100
@@ -88,8 +88,8 @@ HISTORY_OPS = ("=", "in", "not in")
 _STAGES = tuple(s.value for s in CrmStage)
 _EDUCATION = tuple(e.value for e in EducationLevel)
 _PROFICIENCY = tuple(p.value for p in Proficiency)
-_READINESS = ("Cold", "Warm", "Hot", "Ready")
-_APPLICATION_STATUS = ("Open", "Replied", "Rejected", "Hold", "Accepted")
+_READINESS = tuple(s.value for s in ReadinessStage)
+_APPLICATION_STATUS = tuple(s.value for s in ApplicationStatus)
 
 FIELDS: dict[str, FieldSpec] = {
 	spec.name: spec

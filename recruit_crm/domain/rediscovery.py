@@ -1,8 +1,8 @@
 """Rediscovery: rank known people against a job opening, and say why.
 
 Pure scoring. The service narrows 100k candidates to a shortlist in SQL (people who have at
-least one of the required skills or have applied for the designation, ordered by
-`shortlist_key`), loads their facts, and hands them here.
+least one of the required skills or have applied for the designation, ordered by the
+`shortlist_weights` of the opening), loads their facts, and hands them here.
 
 Each component scores 0..1; components that do not apply (no required skills, no experience
 requirement, no location) drop out and the remaining weights are renormalised, so a score

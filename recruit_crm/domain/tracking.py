@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 _HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(https?://[^"'\s>]+)\2""", re.IGNORECASE)
@@ -18,10 +19,10 @@ def is_safe_redirect(url: str | None) -> bool:
 	return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def rewrite_links(html: str, wrap) -> str:
+def rewrite_links(html: str, wrap: Callable[[str], str]) -> str:
 	"""Replace every absolute http(s) link's href in `html` by `wrap(url)` (unsafe URLs are left alone)."""
 
-	def replace(match: re.Match) -> str:
+	def replace(match: re.Match[str]) -> str:
 		url = match.group(3).replace("&amp;", "&")
 		if not is_safe_redirect(url):
 			return match.group(0)

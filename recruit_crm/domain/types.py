@@ -63,9 +63,27 @@ class ApplicationStatus(str, Enum):
 
 	OPEN = "Open"
 	REPLIED = "Replied"
+	REJECTED = "Rejected"
 	HOLD = "Hold"
 	ACCEPTED = "Accepted"
-	REJECTED = "Rejected"
+
+
+# Applications still in progress, and those decided.
+OPEN_APPLICATION_STATUSES = (
+	ApplicationStatus.OPEN.value,
+	ApplicationStatus.REPLIED.value,
+	ApplicationStatus.HOLD.value,
+)
+CLOSED_APPLICATION_STATUSES = (ApplicationStatus.REJECTED.value, ApplicationStatus.ACCEPTED.value)
+
+
+class EmailFrequency(str, Enum):
+	"""How often a candidate wants marketing email (the preference centre)."""
+
+	ANY = "Any"
+	WEEKLY = "Weekly"
+	MONTHLY = "Monthly"
+	IMPORTANT_ONLY = "Important Only"
 
 
 class TouchpointType(str, Enum):
@@ -137,3 +155,19 @@ class ConsentMethod(str, Enum):
 	EMAIL_LINK = "Email Link"
 	PREFERENCE_CENTRE = "Preference Centre"
 	EXPIRY = "Expiry"
+
+
+# Options of Select fields that code never names one by one: the values, in their order.
+POOL_TYPES = ("Manual", "Smart", "System")
+SYSTEM_POOL_KINDS = ("Silver Medalists", "Alumni", "Past Applicants", "Talent Community")
+POOL_VISIBILITIES = ("Everyone", "Team", "Only Me")
+POOL_REBUILD_STATUSES = ("Queued", "Running", "Done", "Failed")
+POOL_CHANGES = ("Joined", "Left")
+CONTENT_TYPES = ("Video", "Testimonial", "Article")
+SIGNUP_STATUSES = ("Pending", "Confirmed", "Expired")
+SUBMISSION_STATUSES = ("Pending", "Failed")  # a career-site application not yet a Job Applicant
+CAMPAIGN_STATUSES = ("Draft", "Active", "Paused", "Completed")
+ENROLLMENT_SOURCES = ("Manual", "Pool", "Rule")
+WAIT_UNITS = ("Days", "Hours")
+VARIANTS = ("A", "B")
+LANGUAGE_PROFICIENCIES = ("Basic", "Conversational", "Fluent", "Native")

@@ -11,6 +11,7 @@
 import frappe
 from frappe.website.page_renderers.not_found_page import NotFoundPage
 from frappe.website.page_renderers.template_page import TemplatePage
+from frappe.website.path_resolver import resolve_path as frappe_resolve_path
 
 PREFIX = "careers"
 # Second path segments that are pages of their own, not companies.
@@ -19,8 +20,6 @@ RESERVED = {"community", "community-confirm", "preferences", "unsubscribe", "ind
 
 def resolve_path(path: str) -> str:
 	"""`website_path_resolver` hook: career paths are already final; others resolve as usual."""
-	from frappe.website.path_resolver import resolve_path as frappe_resolve_path
-
 	if path == PREFIX or path.startswith(PREFIX + "/"):
 		frappe.local.path = path
 		return path

@@ -6,7 +6,7 @@ import frappe
 from frappe.utils import cint
 
 from recruit_crm.domain.content import embed_url
-from recruit_crm.services import careers
+from recruit_crm.services.portal import careers
 
 
 def rc_jobs_for_block(

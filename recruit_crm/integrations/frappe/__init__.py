@@ -1,0 +1,1 @@
+"""Frappe doctypes and requests: emails, error logs, privacy requests, the request lifecycle."""

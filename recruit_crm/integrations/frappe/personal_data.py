@@ -19,8 +19,8 @@ from frappe.website.doctype.personal_data_download_request.personal_data_downloa
 	get_user_data,
 )
 
-from recruit_crm.services import privacy
-from recruit_crm.services.candidates import find_candidate_by_email
+from recruit_crm.services.candidates.records import find_candidate_by_email
+from recruit_crm.services.compliance import erasure, export
 
 RECRUITMENT_KEY = "Recruitment (Recruit CRM)"
 
@@ -48,7 +48,7 @@ def recruitment_data(email: str) -> dict | None:
 	candidate = find_candidate_by_email(email)
 	if not candidate or frappe.db.get_value("RC Candidate", candidate, "is_anonymized"):
 		return None
-	return privacy.export_candidate(candidate)
+	return export.export_candidate(candidate)
 
 
 def on_deletion_request_update(doc, method=None) -> None:
@@ -59,7 +59,7 @@ def on_deletion_request_update(doc, method=None) -> None:
 	if not candidate:
 		return
 	try:
-		privacy.erase_candidate(candidate)
+		erasure.erase_candidate(candidate)
 	except frappe.ValidationError as e:
 		# Hired people's records are employee records; HR decides. Say so on the request.
 		frappe.clear_last_message()

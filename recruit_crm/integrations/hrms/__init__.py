@@ -1,0 +1,1 @@
+"""HRMS doctypes: applications, interviews, offers and employees feed candidates, pools and touchpoints."""

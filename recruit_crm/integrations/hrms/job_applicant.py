@@ -1,8 +1,12 @@
-"""Job Applicant events: every application belongs to one candidate."""
+"""Job Applicant events: every application belongs to one candidate; stage, pools and
+touchpoints follow it."""
 
 import frappe
 
-from recruit_crm.services.candidates import link_job_applicant, refresh_candidates
+from recruit_crm.integrations.hrms._affected import POOL_UPKEEP_FAILED, applications_changed
+from recruit_crm.integrations.isolation import isolated
+from recruit_crm.services.candidates.records import link_job_applicant, refresh_candidates
+from recruit_crm.services.engagement.capture import capture_document
 
 
 def before_insert(doc, method=None) -> None:
@@ -27,23 +31,29 @@ def validate(doc, method=None) -> None:
 		frappe.log_error(title="recruit_crm: could not link Job Applicant", reference_doctype="Job Applicant")
 
 
+def after_insert(doc, method=None) -> None:
+	capture_document(doc)
+
+
 def on_update(doc, method=None) -> None:
-	_refresh_affected(doc)
+	refresh_candidates(_affected(doc))
 
 
 def on_change(doc, method=None) -> None:
 	# db_set (used when an incoming email reopens an applicant) fires on_change without on_update.
 	if not doc.flags.in_insert:
-		_refresh_affected(doc)
+		refresh_candidates(_affected(doc))
+	isolated(lambda: applications_changed(_affected(doc)), doc, POOL_UPKEEP_FAILED)
 
 
 def after_delete(doc, method=None) -> None:
 	refresh_candidates([doc.get("rc_candidate")])
+	isolated(lambda: applications_changed([doc.get("rc_candidate")]), doc, POOL_UPKEEP_FAILED)
 
 
-def _refresh_affected(doc) -> None:
+def _affected(doc) -> list[str]:
 	before = doc.get_doc_before_save()
 	affected = {doc.get("rc_candidate")}
 	if before and before.get("rc_candidate"):
 		affected.add(before.get("rc_candidate"))
-	refresh_candidates(affected)
+	return sorted(c for c in affected if c)

@@ -14,7 +14,7 @@ from datetime import timedelta
 import frappe
 from frappe.utils import now_datetime, random_string
 
-from recruit_crm.services import scoring, touchpoints
+from recruit_crm.services.engagement import scoring, touchpoints
 from recruit_crm.tests.factories import make_candidate, make_job_applicant, make_job_opening
 from recruit_crm.tests.integration.desk import DeskBrowserTestCase
 
@@ -40,10 +40,10 @@ class TestCandidateFormInTheDesk(DeskBrowserTestCase):
 
 	@classmethod
 	def tear_down_data(cls):
-		from recruit_crm.services import privacy
+		from recruit_crm.services.compliance import erasure
 
 		frappe.delete_doc("Job Applicant", cls.applicant.name, force=True, ignore_permissions=True)
-		privacy.erase_candidate(cls.candidate.name)  # touchpoints, consent, stage changes and all
+		erasure.erase_candidate(cls.candidate.name)  # touchpoints, consent, stage changes and all
 		frappe.delete_doc("Job Opening", cls.opening.name, force=True, ignore_permissions=True)
 
 	def open_engagement_tab(self):

@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe.utils import random_string
 
-from recruit_crm.services import portal
+from recruit_crm.services.portal import applications, community, visits
 from recruit_crm.tests.factories import make_job_opening
 from recruit_crm.tests.integration import RCTestCase
 
@@ -42,8 +42,8 @@ class TestShareAndAttribution(RCTestCase):
 		self.assertEqual(set(links["channels"]), {"linkedin", "x", "facebook", "whatsapp", "email", "direct"})
 		referral = links["referral"]["direct"]
 		ref = referral.split("ref=")[1]
-		self.assertEqual(portal.referrer_employee(ref), employee)
-		self.assertIsNone(portal.referrer_employee(ref[:-2] + "xx"), "a forged token credits nobody")
+		self.assertEqual(applications.referrer_employee(ref), employee)
+		self.assertIsNone(applications.referrer_employee(ref[:-2] + "xx"), "a forged token credits nobody")
 
 	def test_unpublished_jobs_cannot_be_shared(self):
 		from recruit_crm.api.careers import share_links
@@ -54,15 +54,15 @@ class TestShareAndAttribution(RCTestCase):
 
 	def test_visits_and_applications_are_credited_in_the_report(self):
 		from recruit_crm.recruit_crm.report.career_site_attribution.career_site_attribution import execute
-		from recruit_crm.services.careers import job_path
+		from recruit_crm.services.portal.careers import job_path
 
 		opening = make_job_opening()
 		campaign = f"camp-{random_string(6)}"
 		for _ in range(3):
-			portal.track_visit(
+			visits.track_visit(
 				{"utm_source": "linkedin", "utm_campaign": campaign, "landing": job_path(opening.route)}
 			)
-		portal.track_visit({"utm_source": "<script>", "landing": "https://evil.example/"})
+		visits.track_visit({"utm_source": "<script>", "landing": "https://evil.example/"})
 		frappe.get_doc(
 			{
 				"doctype": "Job Applicant",
@@ -154,7 +154,8 @@ class TestHrmsJobsRedirect(RCTestCase):
 
 class TestWelcomeCampaign(RCTestCase):
 	def test_confirmed_community_members_join_the_configured_welcome_campaign(self):
-		from recruit_crm.services import nurture, portal_tokens
+		from recruit_crm.services.nurture import lifecycle
+		from recruit_crm.services.portal import tokens
 		from recruit_crm.tests.factories import (
 			ensure_sink_email_account,
 			make_email_template,
@@ -166,7 +167,7 @@ class TestWelcomeCampaign(RCTestCase):
 			ensure_sink_email_account(2599),
 			[{"step_type": "Send Email", "email_template": make_email_template()}],
 		)
-		nurture.launch(campaign.name)
+		lifecycle.launch(campaign.name)
 		settings = frappe.get_single("RC Settings")
 		settings.welcome_campaign = campaign.name
 		settings.save()
@@ -180,9 +181,9 @@ class TestWelcomeCampaign(RCTestCase):
 				"submitted_at": frappe.utils.now_datetime(),
 			}
 		).insert(ignore_permissions=True)
-		token = portal_tokens.make_token(signup.name, portal_tokens.CONFIRM_COMMUNITY, ttl_days=7)
+		token = tokens.make_token(signup.name, tokens.CONFIRM_COMMUNITY, ttl_days=7)
 
-		self.assertTrue(portal.confirm_community(token))
+		self.assertTrue(community.confirm_community(token))
 
 		candidate = frappe.db.get_value("RC Candidate", {"email": email}, "name")
 		self.assertTrue(

@@ -5,8 +5,9 @@ import frappe
 from frappe.core.doctype.communication.email import make as make_communication
 from frappe.utils import add_days, add_months, now_datetime, today
 
-from recruit_crm.services import consent, privacy, touchpoints
-from recruit_crm.services.consent import SENDABLE_SQL
+from recruit_crm.services.compliance import consent, erasure, export, renewal, retention
+from recruit_crm.services.compliance.consent import SENDABLE_SQL
+from recruit_crm.services.engagement import touchpoints
 from recruit_crm.tests.factories import (
 	make_candidate,
 	make_interview,
@@ -130,14 +131,14 @@ class TestConsent(RCTestCase):
 
 	def test_renewal_link_renews_consent_only_on_confirmation(self):
 		consent.give(self.candidate, "Talent Pool", "Web Form", expires_on=add_days(today(), 10))
-		self.assertEqual(privacy.run_consent_renewal_requests(), 1)
-		self.assertEqual(privacy.run_consent_renewal_requests(), 0, "asked once per consent")
+		self.assertEqual(renewal.send_due_renewal_requests(), 1)
+		self.assertEqual(renewal.send_due_renewal_requests(), 0, "asked once per consent")
 		mail = frappe.get_last_doc("Email Queue", filters={"reference_name": self.candidate})
 		self.assertIn("confirm_consent?t=", mail.message.replace("=\n", ""))
-		url = privacy.renewal_url(self.candidate, ["Talent Pool"], 30)
-		privacy.confirm_renewal("forged." + url.split("t=")[1].split(".")[1], {})
+		url = renewal.renewal_url(self.candidate, ["Talent Pool"], 30)
+		renewal.confirm_renewal("forged." + url.split("t=")[1].split(".")[1], {})
 		self.assertEqual(frappe.db.count("RC Consent", {"candidate": self.candidate}), 1)
-		privacy.confirm_renewal(url.split("t=")[1], {"ip_address": "192.0.2.7"})
+		renewal.confirm_renewal(url.split("t=")[1], {"ip_address": "192.0.2.7"})
 		self.assertEqual(frappe.db.count("RC Consent", {"candidate": self.candidate}), 2)
 		self.assertEqual(str(flags(self.candidate).consent_expires_on), str(add_days(today(), 10)))
 		latest = frappe.get_last_doc("RC Consent", filters={"candidate": self.candidate})
@@ -188,7 +189,8 @@ class TestRetentionAndErasure(RCTestCase):
 	def test_the_schedule_shows_who_is_due_and_why(self):
 		self.reject_long_ago(7)
 		rows = {
-			r["candidate"]: r for r in privacy.retention_schedule(within_days=0, candidates=[self.candidate])
+			r["candidate"]: r
+			for r in retention.retention_schedule(within_days=0, candidates=[self.candidate])
 		}
 		self.assertIn(self.candidate, rows)
 		self.assertIn("no valid consent and no open application", rows[self.candidate]["reason"])
@@ -196,13 +198,18 @@ class TestRetentionAndErasure(RCTestCase):
 	def test_pool_consent_or_an_open_application_keeps_a_person(self):
 		self.reject_long_ago(7)
 		consent.give(self.candidate, "Talent Pool", "Recruiter")
-		due = {r["candidate"] for r in privacy.retention_schedule(within_days=0, candidates=[self.candidate])}
+		due = {
+			r["candidate"] for r in retention.retention_schedule(within_days=0, candidates=[self.candidate])
+		}
 		self.assertNotIn(self.candidate, due)
 		consent.withdraw(self.candidate, "Talent Pool", "Recruiter")
 		frappe.db.set_value("Job Applicant", self.applicant.name, "status", "Open")
 		self.assertNotIn(
 			self.candidate,
-			{r["candidate"] for r in privacy.retention_schedule(within_days=0, candidates=[self.candidate])},
+			{
+				r["candidate"]
+				for r in retention.retention_schedule(within_days=0, candidates=[self.candidate])
+			},
 		)
 
 	def test_the_report_lists_the_same_people(self):
@@ -217,7 +224,7 @@ class TestRetentionAndErasure(RCTestCase):
 	def test_anonymisation_leaves_statistics_and_nothing_personal(self):
 		self.reject_long_ago(7)
 		touchpoints.record(self.candidate, "Call", details=f"{self.name_part} asked about salary")
-		privacy.anonymise_candidate(self.candidate)
+		erasure.anonymise_candidate(self.candidate)
 		row = frappe.db.get_value(
 			"RC Candidate", self.candidate, ["is_anonymized", "full_name"], as_dict=True
 		)
@@ -229,13 +236,13 @@ class TestRetentionAndErasure(RCTestCase):
 	def test_the_retention_run_anonymises_those_due_and_nobody_else(self):
 		kept = make_job_applicant(job_opening=self.opening.name).rc_candidate
 		self.reject_long_ago(7)
-		result = privacy.anonymise_due([self.candidate, kept], commit_each=False)
+		result = retention.anonymise_due([self.candidate, kept], commit_each=False)
 		self.assertEqual(result, {"anonymised": 1, "failed": 0})
 		self.assertEqual(frappe.db.get_value("RC Candidate", self.candidate, "is_anonymized"), 1)
 		self.assertEqual(frappe.db.get_value("RC Candidate", kept, "is_anonymized"), 0)
 
 	def test_export_contains_everything_held(self):
-		data = privacy.export_candidate(self.candidate)
+		data = export.export_candidate(self.candidate)
 		self.assertEqual(data["candidate"]["email"], self.email)
 		self.assertEqual([a["name"] for a in data["Job Applicant"]], [self.applicant.name])
 		self.assertEqual([i["name"] for i in data["Interview"]], [self.interview.name])
@@ -245,14 +252,14 @@ class TestRetentionAndErasure(RCTestCase):
 
 	def test_erasure_leaves_nothing_behind_in_any_table(self):
 		touchpoints.record(self.candidate, "Note", details=f"{self.name_part} prefers remote")
-		removed = privacy.erase_candidate(self.candidate)
+		removed = erasure.erase_candidate(self.candidate)
 		self.assertFalse(frappe.db.exists("RC Candidate", self.candidate))
 		self.assertGreaterEqual(removed.get("RC Touchpoint", 0), 1)
 		self.assertEqual(tables_mentioning(*self.needles, self.candidate), {})
 		erased = frappe.db.get_value("Interview", self.interview.name, "job_applicant")
 		self.assertTrue(erased.startswith("erased-applicant-"))
 		self.assertEqual(frappe.db.get_value("Job Applicant", erased, "applicant_name"), "Erased")
-		from recruit_crm.services.candidates import link_job_applicant
+		from recruit_crm.services.candidates.records import link_job_applicant
 
 		husk = frappe.get_doc("Job Applicant", erased)
 		link_job_applicant(husk)  # what a save or the hourly backfill does: no new candidate appears

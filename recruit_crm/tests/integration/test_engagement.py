@@ -2,12 +2,13 @@
 settings drive the weights, readiness stages and their changes are recorded and explained."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import frappe
 from frappe.utils import now_datetime
 
 from recruit_crm.domain import scoring as rules
-from recruit_crm.services import scoring, touchpoints
+from recruit_crm.services.engagement import scoring, touchpoints
 from recruit_crm.tests.factories import make_candidate
 from recruit_crm.tests.integration import RCTestCase
 
@@ -70,7 +71,7 @@ class TestEngagement(RCTestCase):
 		settings.append("touchpoint_weights", {"touchpoint_type": "Email Opened", "weight": 4})
 		settings.save()
 		self.addCleanup(self.restore_weights, original)
-		scoring.run_recompute_all()  # what the queued job runs
+		scoring.recompute_all()  # what the queued job runs
 		self.assertAlmostEqual(stored(self.candidate).engagement_score, 4.0, places=3)
 
 	def test_stage_changes_are_recorded_with_their_reason(self):
@@ -210,16 +211,21 @@ class TestEngagement(RCTestCase):
 			self.assertEqual((row.readiness_stage, domain_stage), (expected, expected), events)
 
 	def test_a_merged_candidate_is_rescored_over_both_histories(self):
-		from recruit_crm.services.candidates import merge_candidates
+		from recruit_crm.services.candidates.merge import merge_candidates
 
 		duplicate = make_candidate().name
 		touchpoints.record(self.candidate, "Call")
 		touchpoints.record(duplicate, "Meeting")
-		self.assertIn(
-			"recruit_crm.services.scoring.rescore_after_merge",
-			frappe.get_hooks("recruit_crm_before_candidate_merge"),
+		with patch("frappe.enqueue") as enqueue:
+			merge_candidates(duplicate, self.candidate)
+		queued = [
+			c
+			for c in enqueue.call_args_list
+			if c.args[:1] == ("recruit_crm.tasks.engagement.recompute_scores",)
+		]
+		self.assertEqual(
+			[c.kwargs["candidates"] for c in queued], [[self.candidate]], "the survivor is rescored"
 		)
-		merge_candidates(duplicate, self.candidate)
 		scoring.recompute([self.candidate])  # what the queued job runs after commit
 		self.assertAlmostEqual(stored(self.candidate).engagement_score, 5 + 8, places=2)
 		self.assertEqual(frappe.db.count("RC Touchpoint", {"candidate": self.candidate}), 2)

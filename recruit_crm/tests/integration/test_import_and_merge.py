@@ -3,7 +3,7 @@
 import frappe
 from frappe.core.doctype.data_import.importer import Importer
 
-from recruit_crm.services.candidate_import import import_candidates, read_csv
+from recruit_crm.services.candidates.bulk_import import import_candidates, read_csv
 from recruit_crm.tests.factories import ensure_skill, make_candidate, make_job_applicant, unique_email
 from recruit_crm.tests.integration import RCTestCase
 

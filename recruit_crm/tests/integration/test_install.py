@@ -2,7 +2,7 @@
 
 import frappe
 
-from recruit_crm.setup import install, uninstall
+from recruit_crm.setup import install, permissions, uninstall
 from recruit_crm.setup.custom_fields import get_custom_fields
 from recruit_crm.tests.factories import make_job_applicant, unique_email
 from recruit_crm.tests.integration import RCTestCase
@@ -29,7 +29,7 @@ class TestInstallUninstall(RCTestCase):
 	def test_uninstall_steps_leave_hrms_working_and_reinstall_keeps_links(self):
 		applicant = make_job_applicant(email=unique_email("keep"))
 		candidate = applicant.rc_candidate
-		pristine = frappe.parse_json(frappe.db.get_default(install.PRISTINE_PERMS_KEY) or "[]")
+		pristine = frappe.parse_json(frappe.db.get_default(permissions.PRISTINE_PERMS_KEY) or "[]")
 		perms_before_install = (
 			set() if "Job Applicant" in pristine else _perms("Job Applicant") - {("Recruiter",)}
 		)

@@ -7,7 +7,8 @@ import frappe
 from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils import get_test_client
 
-from recruit_crm.services.candidates import get_or_create_candidate, link_unlinked_applicants
+from recruit_crm.services.candidates.backfill import link_unlinked_applicants
+from recruit_crm.services.candidates.records import get_or_create_candidate
 from recruit_crm.tests.factories import make_candidate, make_job_applicant, make_job_opening, unique_email
 from recruit_crm.tests.integration import RCTestCase
 

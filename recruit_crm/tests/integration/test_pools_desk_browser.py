@@ -13,7 +13,7 @@ import time
 import frappe
 from frappe.utils import random_string
 
-from recruit_crm.services import pools
+from recruit_crm.services.pools import membership
 from recruit_crm.tests.factories import (
 	ensure_designation,
 	ensure_skill,
@@ -83,7 +83,7 @@ class TestPoolsInTheDesk(DeskBrowserTestCase):
 		page.wait_for_function("() => cur_frm && !cur_frm.is_new() && !cur_frm.is_dirty()")
 		pool = page.evaluate("() => cur_frm.doc.name")
 		frappe.db.rollback()
-		self.assertEqual(set(pools.active_members(pool)), {p.name for p in self.people})
+		self.assertEqual(set(membership.active_members(pool)), {p.name for p in self.people})
 
 	def test_bulk_add_from_the_candidate_list(self):
 		page = self.page
@@ -107,7 +107,7 @@ class TestPoolsInTheDesk(DeskBrowserTestCase):
 		self.assertEqual(call.value.status, 200, call.value.text())
 		self.assertEqual(call.value.json()["message"]["joined"], 1)
 		frappe.db.rollback()
-		self.assertEqual(pools.active_members(self.manual_pool.name), [self.people[1].name])
+		self.assertEqual(membership.active_members(self.manual_pool.name), [self.people[1].name])
 
 	def test_find_candidates_lists_people_with_reasons(self):
 		page = self.page

@@ -202,7 +202,7 @@ class TestPortalInBrowser(RCTestCase):
 		self.created.append(("RC Candidate", candidate))
 		self.assertTrue(frappe.db.get_value("RC Candidate", candidate, "has_marketing_consent"))
 
-		from recruit_crm.services.portal_tokens import preferences_url
+		from recruit_crm.services.portal.tokens import preferences_url
 
 		page.goto(f"{self.base}/careers/preferences?{preferences_url(candidate).split('?', 1)[1]}")
 		self.assert_accessible()

@@ -12,7 +12,7 @@ import frappe
 from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils import add_days, get_test_client, random_string
 
-from recruit_crm.services import portal_tokens
+from recruit_crm.services.portal import tokens
 from recruit_crm.tests.factories import make_candidate, make_job_opening, unique_email
 from recruit_crm.tests.http import wsgi_request
 
@@ -124,7 +124,7 @@ class TestCareerPages(PortalTestCase):
 		opening = self.opening(
 			title=f"RC Data Analyst {random_string(5)}", description="<p>Analyse things</p>"
 		)
-		from recruit_crm.services.careers import job_path
+		from recruit_crm.services.portal.careers import job_path
 
 		response = self.page(job_path(opening.route))
 		self.assertEqual(response.status_code, 200)
@@ -140,7 +140,7 @@ class TestCareerPages(PortalTestCase):
 
 	def test_closed_job_page_is_not_found(self):
 		opening = self.opening(title=f"RC Closing {random_string(5)}")
-		from recruit_crm.services.careers import job_path
+		from recruit_crm.services.portal.careers import job_path
 
 		frappe.db.set_value("Job Opening", opening.name, "status", "Closed")
 		frappe.db.commit()  # nosemgrep
@@ -282,9 +282,9 @@ class TestTalentCommunity(PortalTestCase):
 		self.assertEqual(
 			(flags.has_pool_consent, flags.has_marketing_consent, flags.interests), (1, 1, "Engineering")
 		)
-		from recruit_crm.services import pools
+		from recruit_crm.services.pools import membership, system
 
-		self.assertTrue(pools.is_member(pools.system_pool("Talent Community"), candidate))
+		self.assertTrue(membership.is_member(system.system_pool("Talent Community"), candidate))
 		again = self.http("post", self.method("recruit_crm.api.portal.confirm_community"), data={"t": token})
 		self.assertEqual(again.status_code, 200, "confirming twice is harmless")
 
@@ -292,8 +292,8 @@ class TestTalentCommunity(PortalTestCase):
 		answers = set()
 		for token in (
 			"garbage",
-			portal_tokens.make_token("missing-signup", portal_tokens.CONFIRM_COMMUNITY),
-			portal_tokens.make_token("x", portal_tokens.PREFERENCES),
+			tokens.make_token("missing-signup", tokens.CONFIRM_COMMUNITY),
+			tokens.make_token("x", tokens.PREFERENCES),
 		):
 			response = self.http(
 				"post", self.method("recruit_crm.api.portal.confirm_community"), data={"t": token}
@@ -321,7 +321,7 @@ class TestPreferenceCentre(PortalTestCase):
 
 	def test_signed_link_opens_the_page_and_saves_preferences(self):
 		doc = self.candidate()
-		token = portal_tokens.make_token(doc.name, portal_tokens.PREFERENCES)
+		token = tokens.make_token(doc.name, tokens.PREFERENCES)
 		html = self.page(f"/careers/preferences?t={token}").get_data(as_text=True)
 		self.assertIn(doc.email, html)
 		response = self.post(
@@ -338,9 +338,9 @@ class TestPreferenceCentre(PortalTestCase):
 
 	def test_expired_tampered_and_unknown_links_look_the_same(self):
 		doc = self.candidate()
-		good = portal_tokens.make_token(doc.name, portal_tokens.PREFERENCES)
-		expired = portal_tokens.make_token(doc.name, portal_tokens.PREFERENCES, ttl_days=-1)
-		unknown = portal_tokens.make_token("no-such-candidate", portal_tokens.PREFERENCES)
+		good = tokens.make_token(doc.name, tokens.PREFERENCES)
+		expired = tokens.make_token(doc.name, tokens.PREFERENCES, ttl_days=-1)
+		unknown = tokens.make_token("no-such-candidate", tokens.PREFERENCES)
 		tampered = good[:-3] + ("aaa" if not good.endswith("aaa") else "bbb")
 		pages = {
 			self.page(f"/careers/preferences?t={t}").get_data(as_text=True).replace(t, "")
@@ -359,7 +359,7 @@ class TestPreferenceCentre(PortalTestCase):
 
 	def test_one_click_unsubscribe_stops_marketing(self):
 		doc = self.candidate()
-		url = portal_tokens.unsubscribe_url(doc.name)
+		url = tokens.unsubscribe_url(doc.name)
 		path = url[url.index("/api/") :]
 		response = self.http("post", self.site_url + path, data={"List-Unsubscribe": "One-Click"})
 		self.assertEqual(response.status_code, 200, response.get_data(as_text=True))
@@ -368,7 +368,7 @@ class TestPreferenceCentre(PortalTestCase):
 
 	def test_download_my_data_returns_their_record_only_with_a_valid_link(self):
 		doc = self.candidate()
-		token = portal_tokens.make_token(doc.name, portal_tokens.PREFERENCES)
+		token = tokens.make_token(doc.name, tokens.PREFERENCES)
 		response = self.post("download_my_data", t=token)
 		self.assertEqual(response.status_code, 200)
 		self.assertIn(doc.email, response.get_data(as_text=True))
@@ -376,7 +376,7 @@ class TestPreferenceCentre(PortalTestCase):
 
 	def test_erasure_request_stops_contact_and_asks_hr(self):
 		doc = self.candidate()
-		token = portal_tokens.make_token(doc.name, portal_tokens.PREFERENCES)
+		token = tokens.make_token(doc.name, tokens.PREFERENCES)
 		response = self.post("request_erasure", t=token)
 		self.assertEqual(response.status_code, 200)
 		self.assertEqual(frappe.db.get_value("RC Candidate", doc.name, "do_not_contact"), 1)

@@ -5,7 +5,8 @@ import frappe
 from frappe.desk.query_report import run
 from frappe.utils import add_days, random_string, today
 
-from recruit_crm.services import pools, touchpoints
+from recruit_crm.services.engagement import touchpoints
+from recruit_crm.services.pools import membership
 from recruit_crm.tests.factories import make_candidate, make_talent_pool
 from recruit_crm.tests.integration import RCTestCase
 
@@ -34,7 +35,7 @@ class TestReadinessReport(RCTestCase):
 		cls.cold = make_candidate(full_name="Cold Never").name
 		cls.outsider = make_candidate(full_name="Not In The Pool").name
 		touchpoints.record(cls.outsider, "Email Replied")
-		pools.add_members(cls.pool, [cls.hot, cls.ready, cls.warm, cls.cold], "test")
+		membership.add_members(cls.pool, [cls.hot, cls.ready, cls.warm, cls.cold], "test")
 
 	def rows(self, **filters) -> dict[str, dict]:
 		result = run(REPORT, filters={"talent_pool": self.pool, **filters})

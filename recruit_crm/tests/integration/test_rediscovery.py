@@ -3,7 +3,7 @@
 import frappe
 from frappe.utils import random_string
 
-from recruit_crm.services import pools
+from recruit_crm.services.pools import membership
 from recruit_crm.tests.factories import (
 	ensure_designation,
 	ensure_skill,
@@ -44,7 +44,7 @@ class TestFindCandidates(RCTestCase):
 			full_name="Not In Any Pool", skills=[{"skill": s, "proficiency": "Expert"} for s in cls.skills]
 		).name
 		pool = make_talent_pool(pool_name=f"RCT Rediscovery {tag}").name
-		pools.add_members(pool, [cls.star, cls.partial], "test")
+		membership.add_members(pool, [cls.star, cls.partial], "test")
 		# a past applicant for the designation (another opening), no skills recorded
 		other_opening = make_job_opening(designation=cls.designation)
 		cls.past = make_job_applicant(job_opening=other_opening.name, status="Rejected").rc_candidate
@@ -124,7 +124,7 @@ class TestFindCandidates(RCTestCase):
 		from unittest.mock import patch
 
 		from recruit_crm.api.rediscovery import enroll_in_campaign
-		from recruit_crm.services import rediscovery
+		from recruit_crm.services.pools import rediscovery
 
 		self.assertFalse(rediscovery.campaign_enrolment_available())
 		with self.assertRaisesRegex(frappe.ValidationError, "Campaigns are not available"):

@@ -11,7 +11,7 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import set_request
 
-from recruit_crm.services import applications
+from recruit_crm.services.portal import applications
 from recruit_crm.tests.factories import make_candidate, unique_email
 from recruit_crm.tests.integration.test_portal_security import PDF, PortalTestCase, _server_message
 

@@ -5,8 +5,8 @@ import frappe
 from frappe.installer import update_site_config
 from frappe.utils import get_test_client
 
-from recruit_crm.services import portal_tokens
-from recruit_crm.services.privacy import anonymise_candidate, erase_candidate
+from recruit_crm.services.compliance.erasure import anonymise_candidate, erase_candidate
+from recruit_crm.services.portal import tokens
 from recruit_crm.tests.factories import make_candidate, unique_email
 from recruit_crm.tests.http import login, wsgi_request
 from recruit_crm.tests.integration.test_portal_security import PortalTestCase, _server_message
@@ -78,8 +78,8 @@ class TestLinksDieWithThePerson(PortalTestCase):
 	def test_an_anonymised_persons_links_open_nothing(self):
 		doc = make_candidate(full_name="Soon Anonymous")
 		self.track("RC Candidate", doc.name)
-		prefs = portal_tokens.make_token(doc.name, portal_tokens.PREFERENCES)
-		unsubscribe = portal_tokens.make_token(doc.name, portal_tokens.UNSUBSCRIBE)
+		prefs = tokens.make_token(doc.name, tokens.PREFERENCES)
+		unsubscribe = tokens.make_token(doc.name, tokens.UNSUBSCRIBE)
 		anonymise_candidate(doc.name)
 		frappe.db.commit()  # nosemgrep
 		html = self.page(f"/careers/preferences?t={prefs}").get_data(as_text=True)
@@ -104,7 +104,7 @@ class TestLinksDieWithThePerson(PortalTestCase):
 
 	def test_an_erased_persons_links_open_nothing(self):
 		doc = make_candidate(full_name="Soon Erased")
-		prefs = portal_tokens.make_token(doc.name, portal_tokens.PREFERENCES)
+		prefs = tokens.make_token(doc.name, tokens.PREFERENCES)
 		erase_candidate(doc.name)
 		frappe.db.commit()  # nosemgrep
 		self.assertIn(

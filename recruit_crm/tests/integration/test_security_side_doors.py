@@ -10,7 +10,7 @@ from frappe.utils import get_test_client, random_string
 from frappe.utils.password import update_password
 
 from recruit_crm.permissions import job_applicant_query_conditions
-from recruit_crm.services.privacy import erase_candidate
+from recruit_crm.services.compliance.erasure import erase_candidate
 from recruit_crm.tests.factories import (
 	make_candidate,
 	make_employee,
@@ -211,7 +211,7 @@ class TestJobApplicantsAreHrData(SideDoorCase):
 
 class TestAudienceRulesBindValues(RCTestCase):
 	def test_percent_signs_and_placeholders_in_values_are_just_text(self):
-		from recruit_crm.services.nurture import audience_sql
+		from recruit_crm.services.nurture.audience import audience_sql
 
 		remote = make_candidate(current_title="100% remote engineer")
 		tricky = make_candidate(current_title="%(aud_pools)s and %s")

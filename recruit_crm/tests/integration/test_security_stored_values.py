@@ -8,8 +8,9 @@ import frappe
 from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils import get_test_client
 
-from recruit_crm.services import portal_tokens, tracking
-from recruit_crm.services.privacy import erase_candidate
+from recruit_crm.services.compliance.erasure import erase_candidate
+from recruit_crm.services.engagement import tracking
+from recruit_crm.services.portal import tokens
 from recruit_crm.tests.factories import make_candidate, unique_email
 from recruit_crm.tests.http import wsgi_request
 from recruit_crm.tests.integration import RCTestCase
@@ -62,7 +63,7 @@ class TestStoredRequestValues(RCTestCase, FrappeAPITestCase):
 		)
 		signup = frappe.get_doc("RC Community Signup", {"email": email})
 		self.cleanup.append(("RC Community Signup", signup.name))
-		token = portal_tokens.make_token(signup.name, portal_tokens.CONFIRM_COMMUNITY)
+		token = tokens.make_token(signup.name, tokens.CONFIRM_COMMUNITY)
 		self.assertEqual(self.post("confirm_community", EVIL_HEADERS, t=token).status_code, 200)
 		signup.reload()
 		self.cleanup.insert(0, ("RC Candidate", signup.candidate))
@@ -109,7 +110,7 @@ class TestStoredRequestValues(RCTestCase, FrappeAPITestCase):
 		self.assertEqual(sorted(r.landing or "" for r in landings), ["", "/careers/acme/engineer"])
 
 	def test_touchpoint_details_never_hold_markup(self):
-		from recruit_crm.services.touchpoints import record
+		from recruit_crm.services.engagement.touchpoints import record
 
 		candidate = make_candidate(full_name="Detail Person")
 		record(candidate.name, "Email Replied", channel="Email", details=f"Re: {SCRIPT}")

@@ -3,7 +3,7 @@
 import frappe
 from frappe.utils import add_days, nowdate, random_string
 
-from recruit_crm.services import pools, system_pools
+from recruit_crm.services.pools import system
 from recruit_crm.tests.factories import (
 	ensure_designation,
 	make_candidate,
@@ -16,7 +16,7 @@ from recruit_crm.tests.integration import RCTestCase
 
 
 def member_reason(kind: str, candidate: str, designation: str | None = None) -> str | None:
-	pool = pools.system_pool(kind, designation=designation)
+	pool = system.system_pool(kind, designation=designation)
 	return frappe.db.get_value(
 		"RC Talent Pool Member",
 		{"talent_pool": pool, "candidate": candidate, "removed_at": ["is", "not set"]},
@@ -97,7 +97,7 @@ class TestPastApplicants(RCTestCase):
 		applicant = make_job_applicant(job_opening=self.opening.name, status="Rejected")
 		reason = member_reason("Past Applicants", applicant.rc_candidate, self.designation)
 		self.assertIn(f"Applied for {self.opening.job_title}", reason)
-		pool = pools.system_pool("Past Applicants", designation=self.designation)
+		pool = system.system_pool("Past Applicants", designation=self.designation)
 		self.assertEqual(
 			frappe.db.get_value("RC Talent Pool", pool, "pool_name"), f"Past Applicants: {self.designation}"
 		)
@@ -162,7 +162,7 @@ class TestAlumni(RCTestCase):
 
 	def test_active_employee_is_not_alumni(self):
 		employee = make_employee()
-		system_pools.update_alumni([employee.name])
+		system.update_alumni([employee.name])
 		self.assertFalse(frappe.db.exists("RC Candidate", {"email": employee.personal_email}))
 
 
@@ -170,6 +170,6 @@ class TestTalentCommunity(RCTestCase):
 	def test_sign_up_joins_the_community_pool_with_reason(self):
 		frappe.set_user("Administrator")
 		person = make_candidate().name
-		self.assertEqual(system_pools.add_to_talent_community([person]), 1)
+		self.assertEqual(system.add_to_talent_community([person]), 1)
 		self.assertEqual(member_reason("Talent Community", person), "Joined the talent community")
-		self.assertEqual(system_pools.add_to_talent_community([person]), 0)
+		self.assertEqual(system.add_to_talent_community([person]), 0)

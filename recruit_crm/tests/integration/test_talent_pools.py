@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe.utils import random_string
 
-from recruit_crm.services import pools
+from recruit_crm.services.pools import insights, membership, smart, system
 from recruit_crm.tests.factories import (
 	ensure_skill,
 	make_candidate,
@@ -24,7 +24,7 @@ def skill_rule(skill: str, **extra) -> dict:
 
 
 def active(pool: str) -> set[str]:
-	return set(pools.active_members(pool))
+	return set(membership.active_members(pool))
 
 
 def changes(pool: str, candidate: str) -> list[tuple[str, str]]:
@@ -46,7 +46,7 @@ class TestManualPools(RCTestCase):
 		self.people = [make_candidate(full_name=f"Manual {i}").name for i in range(3)]
 
 	def test_add_members_records_reason_user_and_join(self):
-		joined = pools.add_members(self.pool, self.people, "Met at PyCon")
+		joined = membership.add_members(self.pool, self.people, "Met at PyCon")
 		self.assertEqual(joined, 3)
 		self.assertEqual(active(self.pool), set(self.people))
 		row = frappe.get_doc("RC Talent Pool Member", {"talent_pool": self.pool, "candidate": self.people[0]})
@@ -55,8 +55,8 @@ class TestManualPools(RCTestCase):
 		self.assertEqual(frappe.db.get_value("RC Talent Pool", self.pool, "member_count"), 3)
 
 	def test_a_person_is_in_a_pool_once(self):
-		pools.add_members(self.pool, self.people[:1], "first")
-		self.assertEqual(pools.add_members(self.pool, self.people[:1] * 3, "again"), 0)
+		membership.add_members(self.pool, self.people[:1], "first")
+		self.assertEqual(membership.add_members(self.pool, self.people[:1] * 3, "again"), 0)
 		self.assertEqual(frappe.db.count("RC Talent Pool Member", {"talent_pool": self.pool}), 1)
 		with self.assertRaises(Exception) as ctx:
 			frappe.db.sql(
@@ -66,8 +66,8 @@ class TestManualPools(RCTestCase):
 		self.assertTrue(frappe.db.is_unique_key_violation(ctx.exception))
 
 	def test_removal_keeps_history_and_rejoining_reuses_the_row(self):
-		pools.add_members(self.pool, self.people[:1], "first")
-		self.assertEqual(pools.remove_members(self.pool, self.people[:1], "Moved abroad"), 1)
+		membership.add_members(self.pool, self.people[:1], "first")
+		self.assertEqual(membership.remove_members(self.pool, self.people[:1], "Moved abroad"), 1)
 		row = frappe.db.get_value(
 			"RC Talent Pool Member",
 			{"talent_pool": self.pool},
@@ -77,7 +77,7 @@ class TestManualPools(RCTestCase):
 		self.assertIsNotNone(row.removed_at)
 		self.assertEqual(row.removed_reason, "Moved abroad")
 		self.assertEqual(active(self.pool), set())
-		pools.add_members(self.pool, self.people[:1], "Back in town")
+		membership.add_members(self.pool, self.people[:1], "Back in town")
 		self.assertEqual(active(self.pool), {self.people[0]})
 		self.assertEqual(frappe.db.count("RC Talent Pool Member", {"talent_pool": self.pool}), 1)
 		self.assertEqual(
@@ -87,7 +87,7 @@ class TestManualPools(RCTestCase):
 
 	def test_anonymised_and_unknown_people_are_not_added(self):
 		frappe.db.set_value("RC Candidate", self.people[1], "is_anonymized", 1)
-		joined = pools.add_members(self.pool, [self.people[0], self.people[1], "no-such-person"], "x")
+		joined = membership.add_members(self.pool, [self.people[0], self.people[1], "no-such-person"], "x")
 		self.assertEqual(joined, 1)
 
 	def test_bulk_add_from_job_applicants_maps_to_their_candidates(self):
@@ -109,12 +109,12 @@ class TestManualPools(RCTestCase):
 	def test_only_the_app_creates_system_pools(self):
 		with self.assertRaisesRegex(frappe.ValidationError, "System pools are created"):
 			make_talent_pool("System")
-		self.assertEqual(pools.system_pool("Alumni"), pools.system_pool("Alumni"))
+		self.assertEqual(system.system_pool("Alumni"), system.system_pool("Alumni"))
 
 	def test_csv_export_lists_members_and_defuses_formulas(self):
 		evil = make_candidate(full_name="=HYPERLINK(1)").name
-		pools.add_members(self.pool, [self.people[0], evil], "x")
-		text = pools.export_members_csv(self.pool)
+		membership.add_members(self.pool, [self.people[0], evil], "x")
+		text = insights.export_members_csv(self.pool)
 		lines = text.strip().splitlines()
 		self.assertEqual(len(lines), 3)
 		self.assertTrue(lines[0].startswith("candidate,full_name,email"))
@@ -126,8 +126,8 @@ class TestManualPools(RCTestCase):
 		doc.append("skills", {"skill": skill, "proficiency": "Expert", "years": 3})
 		doc.engagement_score = 30
 		doc.save()
-		pools.add_members(self.pool, self.people, "x")
-		data = pools.pool_insights(self.pool)
+		membership.add_members(self.pool, self.people, "x")
+		data = insights.pool_insights(self.pool)
 		self.assertEqual(data["size"], 3)
 		self.assertEqual(sum(s["count"] for s in data["stage_mix"]), 3)
 		self.assertEqual(data["top_skills"][0], {"skill": skill, "count": 1})
@@ -135,9 +135,9 @@ class TestManualPools(RCTestCase):
 		self.assertAlmostEqual(data["average_engagement"], 10.0)
 
 	def test_merge_keeps_one_membership_per_pool(self):
-		from recruit_crm.services.candidates import merge_candidates
+		from recruit_crm.services.candidates.merge import merge_candidates
 
-		pools.add_members(self.pool, self.people[:2], "both")
+		membership.add_members(self.pool, self.people[:2], "both")
 		merge_candidates(self.people[1], self.people[0])
 		self.assertEqual(
 			frappe.db.count("RC Talent Pool Member", {"talent_pool": self.pool, "candidate": self.people[0]}),
@@ -226,13 +226,13 @@ class TestSmartPools(RCTestCase):
 			"delete from `tabRC Talent Pool Member` where talent_pool = %s and candidate = %s",
 			(pool, self.expert),
 		)
-		pools.add_members(pool, [self.other], "drift")
-		result = pools.rebuild_smart_pool(pool, chunk_size=30_000)
+		membership.add_members(pool, [self.other], "drift")
+		result = smart.rebuild_smart_pool(pool, chunk_size=30_000)
 		self.assertEqual(active(pool), {self.expert, self.beginner})
 		self.assertGreaterEqual(result["joined"], 1)
 		self.assertGreaterEqual(result["left"], 1)
 		before = frappe.db.count("RC Talent Pool Change", {"talent_pool": pool})
-		again = pools.rebuild_smart_pool(pool, chunk_size=50_000)
+		again = smart.rebuild_smart_pool(pool, chunk_size=50_000)
 		self.assertEqual((again["joined"], again["left"]), (0, 0))
 		self.assertEqual(frappe.db.count("RC Talent Pool Change", {"talent_pool": pool}), before)
 		self.assertEqual(frappe.db.get_value("RC Talent Pool", pool, "rebuild_status"), "Done")
@@ -275,7 +275,7 @@ class TestSmartPools(RCTestCase):
 	def test_large_pool_rebuild_is_queued_as_deduplicated_long_job(self):
 		from unittest.mock import patch
 
-		with patch.object(pools, "SYNC_REBUILD_LIMIT", 0), patch("frappe.enqueue") as enqueue:
+		with patch.object(smart, "SYNC_REBUILD_LIMIT", 0), patch("frappe.enqueue") as enqueue:
 			pool = make_talent_pool("Smart", skill_rule(self.skill)).name
 		kwargs = enqueue.call_args.kwargs
 		self.assertEqual(kwargs["queue"], "long")
@@ -317,7 +317,7 @@ class TestRuleInjection(RCTestCase):
 				},
 			):
 				with self.subTest(payload=payload, field=rules["conditions"][0]["field"]):
-					count = pools.count_matches(rules)
+					count = smart.count_matches(rules)
 					if rules["conditions"][0]["operator"] == "!=":
 						self.assertEqual(count, frappe.db.count("RC Candidate", {"is_anonymized": 0}))
 					else:
@@ -388,7 +388,7 @@ class TestPoolPermissions(RCTestCase):
 
 	def test_members_of_hidden_pools_are_not_listed(self):
 		pool = self._pool("Only Me")
-		pools.add_members(pool, [make_candidate().name], "x")
+		membership.add_members(pool, [make_candidate().name], "x")
 		frappe.set_user(self.bob)
 		self.assertEqual(frappe.get_list("RC Talent Pool Member", filters={"talent_pool": pool}, limit=0), [])
 

@@ -8,7 +8,7 @@ from frappe.core.doctype.communication.email import make as make_communication
 from frappe.email.receive import InboundMail
 from frappe.utils import add_days, now_datetime, nowdate
 
-from recruit_crm.services import capture, touchpoints, tracking
+from recruit_crm.services.engagement import capture, capture_sweep, touchpoints, tracking
 from recruit_crm.tests.factories import (
 	make_candidate,
 	make_employee,
@@ -174,7 +174,7 @@ class TestEmailCapture(CaptureCase):
 		queue = frappe.get_all("Email Queue", filters={"communication": comm.name}, pluck="name")
 		self.assertTrue(queue)
 		frappe.db.set_value("Email Queue", queue[0], "status", "Sent")  # as the sender does: no hooks
-		capture.sync_email_queue()
+		capture_sweep.sync_email_queue()
 		self.assertIn("Email Delivered", touchpoint_types(self.candidate))
 		bounce = self.send_to_applicant(subject="Second")
 		queue = frappe.get_all("Email Queue", filters={"communication": bounce.name}, pluck="name")
@@ -183,8 +183,8 @@ class TestEmailCapture(CaptureCase):
 			queue[0],
 			{"status": "Error", "error": "SMTPRecipientsRefused: (550, b'5.1.1 User unknown')"},
 		)
-		capture.sync_email_queue()
-		capture.sync_email_queue()  # re-reading the overlap window records nothing twice
+		capture_sweep.sync_email_queue()
+		capture_sweep.sync_email_queue()  # re-reading the overlap window records nothing twice
 		self.assertEqual(touchpoint_types(self.candidate, touchpoint_type="Email Bounced"), ["Email Bounced"])
 		self.assertEqual(
 			touchpoint_types(self.candidate, touchpoint_type="Email Delivered"), ["Email Delivered"]
@@ -194,15 +194,15 @@ class TestEmailCapture(CaptureCase):
 
 class TestReliableCapture(CaptureCase):
 	def test_a_failing_capture_never_breaks_the_save_and_the_sweep_records_it_later(self):
-		capture._set_watermark("Job Applicant", add_days(now_datetime(), -1))  # last sweep: yesterday
+		capture_sweep._set_watermark("Job Applicant", add_days(now_datetime(), -1))  # last sweep: yesterday
 		with patch.object(touchpoints, "record_many", side_effect=RuntimeError("database hiccup")):
 			second = make_job_applicant(email=self.applicant.email_id, job_opening=make_job_opening().name)
 		self.assertTrue(frappe.db.exists("Job Applicant", second.name))
 		self.assertEqual(touchpoint_types(self.candidate, job_applicant=second.name), [])
 		self.assertTrue(frappe.db.exists("Error Log", {"method": ("like", "%touchpoint capture failed%")}))
-		capture.sweep(["Job Applicant"])
+		capture_sweep.sweep(["Job Applicant"])
 		self.assertEqual(touchpoint_types(self.candidate, job_applicant=second.name), ["Applied"])
-		capture.sweep(["Job Applicant"])
+		capture_sweep.sweep(["Job Applicant"])
 		self.assertEqual(touchpoint_types(self.candidate, job_applicant=second.name), ["Applied"])
 
 	def test_touchpoints_cannot_be_edited_or_deleted(self):

@@ -4,8 +4,10 @@ signed, and nothing in the response tells a visitor whether a person exists."""
 import frappe
 from frappe.tests.test_api import FrappeAPITestCase
 
-from recruit_crm.services import portal_tokens, tracking
-from recruit_crm.services.privacy import RENEWAL, erase_candidate, renewal_url
+from recruit_crm.services.compliance.erasure import erase_candidate
+from recruit_crm.services.compliance.renewal import RENEWAL, renewal_url
+from recruit_crm.services.engagement import tracking
+from recruit_crm.services.portal import tokens
 from recruit_crm.tests.factories import make_candidate
 from recruit_crm.tests.http import wsgi_request
 from recruit_crm.tests.integration import RCTestCase
@@ -58,14 +60,14 @@ class TestTrackingSecurity(RCTestCase, FrappeAPITestCase):
 		return self.request("post", path, json=data, **kwargs)
 
 	def tokens(self, purpose: str, extra: dict | None = None) -> dict[str, str]:
-		genuine = portal_tokens.make_token(self.candidate, purpose, 30, extra)
+		genuine = tokens.make_token(self.candidate, purpose, 30, extra)
 		body, mac = genuine.split(".")
 		return {
 			"existing person": genuine,
-			"unknown person": portal_tokens.make_token("no-such-candidate", purpose, 30, extra),
+			"unknown person": tokens.make_token("no-such-candidate", purpose, 30, extra),
 			"forged signature": f"{body}.{mac[:-4]}AAAA",
-			"expired": portal_tokens.make_token(self.candidate, purpose, -1, extra),
-			"other purpose": portal_tokens.make_token(self.candidate, "preferences", 30, extra),
+			"expired": tokens.make_token(self.candidate, purpose, -1, extra),
+			"other purpose": tokens.make_token(self.candidate, "preferences", 30, extra),
 			"garbage": "not-a-token",
 			"empty": "",
 		}
@@ -85,8 +87,8 @@ class TestTrackingSecurity(RCTestCase, FrappeAPITestCase):
 		self.assertEqual(self.recorded("Email Opened"), 1)
 
 	def test_a_click_goes_only_to_the_signed_url_whoever_it_names(self):
-		tokens = self.tokens(tracking.CLICK, {"u": TARGET})
-		responses = {k: shape(self.get(CLICK, {"t": t})) for k, t in tokens.items()}
+		by_kind = self.tokens(tracking.CLICK, {"u": TARGET})
+		responses = {k: shape(self.get(CLICK, {"t": t})) for k, t in by_kind.items()}
 		self.assertEqual(responses["existing person"], responses["unknown person"])
 		self.assertEqual(responses["existing person"][:3], (302, responses["existing person"][1], TARGET))
 		for kind in ("forged signature", "expired", "other purpose", "garbage", "empty"):
@@ -96,30 +98,32 @@ class TestTrackingSecurity(RCTestCase, FrappeAPITestCase):
 
 	def test_a_signed_token_cannot_be_turned_into_an_open_redirect(self):
 		for url in ("//evil.example/x", "javascript:alert(1)", "https://evil.example\r\nSet-Cookie: a=b"):
-			token = portal_tokens.make_token(self.candidate, tracking.CLICK, 30, {"u": url})
+			token = tokens.make_token(self.candidate, tracking.CLICK, 30, {"u": url})
 			response = self.get(CLICK, {"t": token})
 			self.assertEqual((response.status_code, response.headers.get("Location")), (302, "/"))
 		self.assertRaises(frappe.ValidationError, tracking.click_url, self.candidate, "//evil.example")
 
 	def test_portal_events_answer_identically(self):
-		tokens = self.tokens(tracking.PORTAL_EVENT)
+		by_kind = self.tokens(tracking.PORTAL_EVENT)
 		responses = {
 			k: shape(self.post(EVENT, {"event": "Portal Visit", "t": t, "path": "/jobs"}))
-			for k, t in tokens.items()
+			for k, t in by_kind.items()
 		}
 		self.assertEqual(len(set(responses.values())), 1, responses)
 		self.assertEqual(self.recorded("Portal Visit"), 1)
 
 	def test_the_consent_renewal_page_reveals_nothing_and_only_a_post_consents(self):
 		genuine = renewal_url(self.candidate, ["Talent Pool"], 30).split("t=")[1]
-		tokens = {**self.tokens(RENEWAL, {"p": ["Talent Pool"]}), "existing person": genuine}
-		pages = {k: shape(self.get(CONFIRM, {"t": t}), t) for k, t in tokens.items()}  # page echoes the token
+		by_kind = {**self.tokens(RENEWAL, {"p": ["Talent Pool"]}), "existing person": genuine}
+		pages = {
+			k: shape(self.get(CONFIRM, {"t": t}), t) for k, t in by_kind.items()
+		}  # page echoes the token
 		self.assertEqual(len(set(pages.values())), 1, pages)
 		self.assertEqual(
 			frappe.db.count("RC Consent", {"candidate": self.candidate}), 0, "a GET never consents"
 		)
 		frappe.cache.delete_keys("rl:")
-		answers = {k: shape(self.request("post", CONFIRM, data={"t": t})) for k, t in tokens.items()}
+		answers = {k: shape(self.request("post", CONFIRM, data={"t": t})) for k, t in by_kind.items()}
 		self.assertEqual(len(set(answers.values())), 1, answers)
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.count("RC Consent", {"candidate": self.candidate}), 1)

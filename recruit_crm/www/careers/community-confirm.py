@@ -1,6 +1,6 @@
 from frappe import _
 
-from recruit_crm.services import careers
+from recruit_crm.services.portal import careers
 
 no_cache = 1
 

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 import frappe
 from frappe import _
 
-from recruit_crm.services import careers
+from recruit_crm.services.portal import careers
 
 no_cache = 0
 sitemap = 1

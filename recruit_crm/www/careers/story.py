@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 
 from recruit_crm.domain.content import embed_url
-from recruit_crm.services import careers
+from recruit_crm.services.portal import careers
 
 no_cache = 0
 

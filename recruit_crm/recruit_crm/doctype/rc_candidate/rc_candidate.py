@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from recruit_crm.domain.candidates import InvalidEmail, normalize_email
-from recruit_crm.services import candidates as candidate_service
+from recruit_crm.services.candidates import merge, records
 
 
 class RCCandidate(Document):
@@ -84,18 +84,18 @@ class RCCandidate(Document):
 		source_referrer: DF.Data | None
 		timezone: DF.Autocomplete | None
 		total_experience_years: DF.Float
-	# end: auto-generated types
 
+	# end: auto-generated types
 	def onload(self) -> None:
-		self.set_onload("applications", candidate_service.application_summary(self.name))
+		self.set_onload("applications", records.application_summary(self.name))
 
 	def insert(self, *args, **kwargs):
 		"""Data Import rows for a person we already know merge into that person."""
 		if self._is_data_import():
 			self.normalize_email()
-			existing = candidate_service.find_candidate_by_email(self.email)
+			existing = records.find_candidate_by_email(self.email)
 			if existing:
-				candidate_service.merge_import_row(existing, self)
+				merge.merge_import_row(existing, self)
 				self.name = existing
 				return self
 		return super().insert(*args, **kwargs)
@@ -118,7 +118,7 @@ class RCCandidate(Document):
 
 	def reject_duplicate_email(self) -> None:
 		"""A clear message instead of a database error when the email is already a candidate."""
-		existing = candidate_service.find_candidate_by_email(self.email)
+		existing = records.find_candidate_by_email(self.email)
 		if existing and existing != self.name:
 			frappe.throw(
 				_("A candidate with email {0} already exists: {1}").format(

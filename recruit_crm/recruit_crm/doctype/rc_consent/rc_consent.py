@@ -6,6 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from recruit_crm.services.compliance.consent import default_expiry, sync_flags
+
 # A ledger entry never changes, except to record its withdrawal or a renewal request.
 _MUTABLE = frozenset(
 	{"withdrawn_at", "withdrawal_method", "repermission_requested_at", "modified", "modified_by"}
@@ -53,11 +55,9 @@ class RCConsent(Document):
 			"Expiry",
 		]
 		withdrawn_at: DF.Datetime | None
+
 	# end: auto-generated types
-
 	def before_insert(self) -> None:
-		from recruit_crm.services.consent import default_expiry
-
 		self.given_at = self.given_at or now_datetime()
 		if not self.expires_on:
 			self.expires_on = default_expiry(self.given_at)
@@ -83,8 +83,6 @@ class RCConsent(Document):
 			frappe.throw(_("Consent records cannot be changed; withdraw and record new consent instead."))
 
 	def on_update(self) -> None:
-		from recruit_crm.services.consent import sync_flags
-
 		sync_flags([self.candidate])
 
 	def on_trash(self) -> None:

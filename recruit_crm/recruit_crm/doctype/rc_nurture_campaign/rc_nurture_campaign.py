@@ -6,7 +6,10 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import random_string
 
+from recruit_crm.domain.nurture import validate_steps
 from recruit_crm.domain.pool_rules import RuleError, validate_rules
+from recruit_crm.services.nurture.campaigns import steps_of
+from recruit_crm.services.nurture.reports import campaign_stats, stats_html, totals_of
 
 
 class RCNurtureCampaign(Document):
@@ -63,8 +66,8 @@ class RCNurtureCampaign(Document):
 		steps: DF.Table[RCNurtureStep]
 		talent_pools: DF.TableMultiSelect[RCNurtureCampaignPool]
 		unknown_count: DF.Int
-	# end: auto-generated types
 
+	# end: auto-generated types
 	def validate(self):
 		self.assign_step_keys()
 		self.validate_steps()
@@ -72,8 +75,6 @@ class RCNurtureCampaign(Document):
 		self.validate_audience_rules()
 
 	def onload(self):
-		from recruit_crm.services.nurture_reports import campaign_stats, stats_html, totals_of
-
 		if not self.is_new():
 			stats = campaign_stats(self.name)
 			self.update(totals_of(stats))  # shown fresh; stored counters are refreshed every 5 minutes
@@ -88,9 +89,6 @@ class RCNurtureCampaign(Document):
 			seen.add(step.step_key)
 
 	def validate_steps(self):
-		from recruit_crm.domain.nurture import validate_steps
-		from recruit_crm.services.nurture import steps_of
-
 		problems = validate_steps(steps_of(self))
 		for step in self.steps:
 			if step.step_type in ("Send Email", "Invite To Apply", "Share Content"):

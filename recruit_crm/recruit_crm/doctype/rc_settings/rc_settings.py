@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from recruit_crm.services.careers import sync_hrms_jobs_redirects
+from recruit_crm.services.portal.careers import sync_hrms_jobs_redirects
 
 
 class RCSettings(Document):

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from recruit_crm.domain.pool_rules import RuleError, compile_rules, describe_rules
-from recruit_crm.services import pools as pool_service
+from recruit_crm.services.pools import membership, smart
 
 
 class RCTalentPool(Document):
@@ -43,8 +43,8 @@ class RCTalentPool(Document):
 		system_kind: DF.Literal["", "Silver Medalists", "Alumni", "Past Applicants", "Talent Community"]
 		user_group: DF.Link | None
 		visibility: DF.Literal["Everyone", "Team", "Only Me"]
-	# end: auto-generated types
 
+	# end: auto-generated types
 	def validate(self) -> None:
 		self.only_the_app_makes_system_pools()
 		self.validate_visibility()
@@ -53,10 +53,10 @@ class RCTalentPool(Document):
 
 	def on_update(self) -> None:
 		if self.pool_type == "Smart" and self.is_active and self._membership_inputs_changed():
-			pool_service.rebuild_or_enqueue(self.name)
+			smart.rebuild_or_enqueue(self.name)
 
 	def on_trash(self) -> None:
-		pool_service.delete_pool_membership(self.name)
+		membership.delete_pool_membership(self.name)
 
 	def only_the_app_makes_system_pools(self) -> None:
 		if self.pool_type == "System" and self.is_new() and not self.flags.from_system:
@@ -78,7 +78,7 @@ class RCTalentPool(Document):
 			self.rules_summary = None
 			self.is_time_relative = 0
 			return
-		rules = pool_service.parse_rules(self.rules)
+		rules = smart.parse_rules(self.rules)
 		try:
 			compiled = compile_rules(rules, frappe.utils.now_datetime())
 		except RuleError as e:
@@ -103,6 +103,6 @@ class RCTalentPool(Document):
 		if before is None:
 			return True
 		return (
-			pool_service.parse_rules(before.rules) != pool_service.parse_rules(self.rules)
+			smart.parse_rules(before.rules) != smart.parse_rules(self.rules)
 			or before.is_active != self.is_active
 		)

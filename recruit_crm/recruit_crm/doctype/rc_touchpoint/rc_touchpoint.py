@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from recruit_crm.domain.naming import sortable_names
+from recruit_crm.services.engagement.scoring import apply_new_touchpoints
 
 
 class RCTouchpoint(Document):
@@ -57,8 +58,8 @@ class RCTouchpoint(Document):
 			"Hired",
 			"Note",
 		]
-	# end: auto-generated types
 
+	# end: auto-generated types
 	def autoname(self) -> None:
 		self.name = sortable_names(1, int(time.time() * 1000))[0]
 
@@ -71,8 +72,6 @@ class RCTouchpoint(Document):
 		self.reject_edits()
 
 	def after_insert(self) -> None:
-		from recruit_crm.services.scoring import apply_new_touchpoints
-
 		apply_new_touchpoints([self.name])
 
 	def reject_edits(self) -> None:

@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, today
 
-from recruit_crm.services.privacy import retention_months, retention_schedule
+from recruit_crm.services.compliance.retention import retention_months, retention_schedule
 
 
 def execute(filters: dict | None = None):

@@ -17,7 +17,7 @@ from frappe.utils import add_days, cint, getdate, now_datetime, today
 
 from recruit_crm.domain.types import ReadinessStage, TouchpointType
 from recruit_crm.permissions import can_see_pool
-from recruit_crm.services.scoring import score_sql
+from recruit_crm.services.engagement.scoring import score_sql
 
 STAGES = [
 	s.value for s in (ReadinessStage.READY, ReadinessStage.HOT, ReadinessStage.WARM, ReadinessStage.COLD)

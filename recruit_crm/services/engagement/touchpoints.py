@@ -1,0 +1,299 @@
+"""Touchpoints: the append-only record of every interaction with a candidate.
+
+`record` / `record_many` are the only write path. Rows get opaque, time-ordered names, are
+de-duplicated by an optional capture key (so captures can be retried and re-swept safely), and
+the affected candidates' scores are carried forward in the same transaction.
+"""
+
+import contextlib
+import hashlib
+import time
+from datetime import datetime
+
+import frappe
+from frappe.utils import get_datetime, now_datetime
+
+from recruit_crm.domain.naming import sortable_names
+from recruit_crm.domain.types import TouchpointChannel, TouchpointDirection, TouchpointType
+from recruit_crm.domain.web_input import text_without_markup
+from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services.engagement import scoring
+
+TOUCHPOINT = "RC Touchpoint"
+CHUNK = 5000
+
+_TYPES = frozenset(t.value for t in TouchpointType)
+_CHANNELS = frozenset(c.value for c in TouchpointChannel)
+_DIRECTIONS = frozenset(d.value for d in TouchpointDirection)
+
+# Columns written by record_many, in order.
+COLUMNS = (
+	"name",
+	"candidate",
+	"touchpoint_type",
+	"occurred_at",
+	"channel",
+	"direction",
+	"recruiter",
+	"nurture_campaign",
+	"job_opening",
+	"job_applicant",
+	"reference_doctype",
+	"reference_name",
+	"details",
+	"dedupe_key",
+	"is_scored",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+)
+
+
+def record(
+	candidate: str,
+	touchpoint_type: str,
+	*,
+	occurred_at: datetime | str | None = None,
+	channel: str | None = None,
+	direction: str | None = None,
+	recruiter: str | None = None,
+	nurture_campaign: str | None = None,
+	job_opening: str | None = None,
+	reference_doctype: str | None = None,
+	reference_name: str | None = None,
+	details: str | None = None,
+	job_applicant: str | None = None,
+	dedupe_key: str | None = None,
+) -> None:
+	"""Record one touchpoint (see `record_many`)."""
+	record_many(
+		[
+			{
+				"candidate": candidate,
+				"touchpoint_type": touchpoint_type,
+				"occurred_at": occurred_at,
+				"channel": channel,
+				"direction": direction,
+				"recruiter": recruiter,
+				"nurture_campaign": nurture_campaign,
+				"job_opening": job_opening,
+				"job_applicant": job_applicant,
+				"reference_doctype": reference_doctype,
+				"reference_name": reference_name,
+				"details": details,
+				"dedupe_key": dedupe_key,
+			}
+		]
+	)
+
+
+def record_many(rows: list[dict], *, update_scores: bool = True) -> int:
+	"""Insert touchpoints in multi-row statements and carry the candidates' scores forward.
+
+	Each row needs `candidate` and `touchpoint_type`; `occurred_at` defaults to now. A row whose
+	`dedupe_key` was recorded before is skipped silently (captures are idempotent).
+	Returns the number of rows actually inserted.
+	Raises frappe.ValidationError for an unknown type, channel or direction.
+	"""
+	if not rows:
+		return 0
+	now = now_datetime()
+	user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
+	names = sortable_names(len(rows), int(time.time() * 1000))
+	scored = 1 if update_scores else 0
+	values = [_row_values(name, row, now, user, scored) for name, row in zip(names, rows, strict=True)]
+	# In (candidate, time) order the (candidate, occurred_at) index is written page by page
+	# instead of at random, which is what bulk recording costs most on a large table.
+	order = sorted(range(len(values)), key=lambda i: (values[i][1], values[i][3]))
+	values = [(names[rank], *values[i][1:]) for rank, i in enumerate(order)]
+	inserted = _insert(values)
+	if update_scores and inserted:
+		if inserted < len(values):  # some were captured before: count only the rows written now
+			written = set(_existing(names))
+			values = [v for v in values if v[0] in written]
+		scoring.apply_rows([(v[1], v[2], v[3], v[8] is not None) for v in values], now)
+	return inserted
+
+
+def _row_values(name: str, row: dict, now: datetime, user: str, scored: int) -> tuple:
+	touchpoint_type = _as_value(row.get("touchpoint_type"))
+	if touchpoint_type not in _TYPES:
+		frappe.throw(f"Unknown touchpoint type: {touchpoint_type!r}", frappe.ValidationError)
+	channel = _as_value(row.get("channel")) or None
+	if channel and channel not in _CHANNELS:
+		frappe.throw(f"Unknown touchpoint channel: {channel!r}", frappe.ValidationError)
+	direction = _as_value(row.get("direction")) or None
+	if direction and direction not in _DIRECTIONS:
+		frappe.throw(f"Unknown touchpoint direction: {direction!r}", frappe.ValidationError)
+	if not row.get("candidate"):
+		frappe.throw("A touchpoint needs a candidate.", frappe.ValidationError)
+	occurred_at = get_datetime(row.get("occurred_at")) if row.get("occurred_at") else now
+	# Details come from emails, portal requests and recruiters alike: stored without markup, so
+	# no screen that shows them can run what a candidate or visitor typed.
+	details = text_without_markup(row.get("details"), 4000)
+	if details and len(details) > 2000:
+		details = details[:1997] + "..."
+	return (
+		name,
+		row["candidate"],
+		touchpoint_type,
+		occurred_at,
+		channel,
+		direction,
+		row.get("recruiter"),
+		row.get("nurture_campaign"),
+		row.get("job_opening"),
+		row.get("job_applicant"),
+		row.get("reference_doctype"),
+		row.get("reference_name"),
+		details,
+		capture_key(row["dedupe_key"]) if row.get("dedupe_key") else None,
+		scored,
+		now,
+		now,
+		user,
+		user,
+	)
+
+
+def _as_value(value) -> str | None:
+	return value.value if hasattr(value, "value") else value
+
+
+def capture_key(*parts) -> str:
+	"""A fixed-size, PII-free key for de-duplicating one capture (e.g. a sent Communication)."""
+	return hashlib.md5(":".join(str(p) for p in parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def _insert(values: list[tuple]) -> int:
+	return multi_row_insert(TOUCHPOINT, COLUMNS, values, ignore=True, chunk=CHUNK)
+
+
+def _existing(names: list[str]) -> list[str]:
+	found = []
+	for start in range(0, len(names), CHUNK):
+		found.extend(
+			frappe.get_all(
+				TOUCHPOINT,
+				filters={"name": ("in", names[start : start + CHUNK])},
+				pluck="name",
+				order_by=None,
+			)
+		)
+	return found
+
+
+def record_safely(rows: list[dict], source: str) -> None:
+	"""Record captured touchpoints without ever breaking the action that caused them.
+
+	Written in the caller's transaction behind a savepoint (cheap: one insert). If that fails the
+	savepoint is rolled back, the error logged, and a retry job queued after commit; the hourly
+	sweep (`capture_sweep.sweep`) re-derives platform captures from their source documents, and capture
+	keys make every retry idempotent.
+	"""
+	if not rows:
+		return
+	savepoint = "rc_touchpoint_capture"
+	try:
+		frappe.db.savepoint(savepoint)
+		record_many(rows)
+		frappe.db.release_savepoint(savepoint)
+	except Exception:
+		with contextlib.suppress(Exception):  # the savepoint itself may be what failed
+			frappe.db.rollback(save_point=savepoint)
+		frappe.log_error(title=f"recruit_crm: touchpoint capture failed ({source})")
+		try:
+			frappe.enqueue(
+				"recruit_crm.tasks.engagement.retry_capture",
+				queue="short",
+				enqueue_after_commit=True,
+				rows=[_serialisable(r) for r in rows],
+				source=source,
+			)
+		except Exception:
+			frappe.log_error(title=f"recruit_crm: could not queue touchpoint retry ({source})")
+
+
+def _serialisable(row: dict) -> dict:
+	return {k: (str(v) if isinstance(v, datetime) else _as_value(v)) for k, v in row.items()}
+
+
+def timeline(candidate: str, limit: int = 200, before: str | None = None) -> list[dict]:
+	"""The candidate's touchpoints across all applications, newest first."""
+	t = frappe.qb.DocType(TOUCHPOINT)
+	opening = frappe.qb.DocType("Job Opening")
+	query = (
+		frappe.qb.from_(t)
+		.left_join(opening)
+		.on(opening.name == t.job_opening)
+		.select(
+			t.name,
+			t.touchpoint_type,
+			t.occurred_at,
+			t.channel,
+			t.direction,
+			t.recruiter,
+			t.nurture_campaign,
+			t.job_opening,
+			opening.job_title.as_("job_opening_title"),
+			t.job_applicant,
+			t.reference_doctype,
+			t.reference_name,
+			t.details,
+		)
+		.where(t.candidate == candidate)
+		.orderby(t.occurred_at, order=frappe.qb.desc)
+		.orderby(t.name, order=frappe.qb.desc)
+		.limit(limit)
+	)
+	if before:
+		query = query.where(t.occurred_at < get_datetime(before))
+	return query.run(as_dict=True)
+
+
+RECRUITER_LOGGABLE = (
+	TouchpointType.CALL.value,
+	TouchpointType.MEETING.value,
+	TouchpointType.MESSAGE.value,
+	TouchpointType.EVENT_ATTENDED.value,
+	TouchpointType.NOTE.value,
+)
+
+_DEFAULT_CHANNEL = {
+	TouchpointType.CALL.value: TouchpointChannel.PHONE.value,
+	TouchpointType.MEETING.value: TouchpointChannel.MEETING.value,
+	TouchpointType.MESSAGE.value: TouchpointChannel.MESSAGING.value,
+	TouchpointType.EVENT_ATTENDED.value: TouchpointChannel.EVENT.value,
+	TouchpointType.NOTE.value: TouchpointChannel.OTHER.value,
+}
+
+
+def log_activity(
+	candidate: str,
+	touchpoint_type: str,
+	summary: str | None = None,
+	occurred_at: datetime | str | None = None,
+	direction: str | None = None,
+	job_opening: str | None = None,
+) -> None:
+	"""A recruiter logs a call, meeting, message, event or note they had with the candidate."""
+	if touchpoint_type not in RECRUITER_LOGGABLE:
+		frappe.throw(frappe._("Recruiters can log calls, meetings, messages, events and notes only."))
+	if occurred_at and get_datetime(occurred_at) > now_datetime():
+		frappe.throw(frappe._("An activity cannot be logged in the future."))
+	record(
+		candidate,
+		touchpoint_type,
+		occurred_at=occurred_at,
+		channel=_DEFAULT_CHANNEL[touchpoint_type],
+		direction=direction
+		or (
+			TouchpointDirection.INTERNAL.value
+			if touchpoint_type == TouchpointType.NOTE.value
+			else TouchpointDirection.OUTBOUND.value
+		),
+		recruiter=frappe.session.user,
+		job_opening=job_opening,
+		details=summary,
+	)

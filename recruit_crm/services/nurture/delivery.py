@@ -1,0 +1,352 @@
+"""Delivering nurture email: claim due messages in batches, render, send over SMTP, record.
+
+Guarantee: no message is ever sent twice, and none is silently lost.
+
+- **Claim** (one short transaction): `SELECT ... FOR UPDATE SKIP LOCKED` takes a batch of due
+  `Queued` ledger rows; suppression (unsubscribed, bounced, consent, do-not-contact), paused
+  campaigns, business hours, holidays, frequency preferences and caps are applied to the batch;
+  the rest become `Sending` under this worker's claim token, and the transaction commits.
+- **Send**: messages go out strictly in name order over one SMTP session; after each accepted
+  message its row becomes `Sent` and that is committed *before the next message is attempted*.
+- **Crash**: each worker holds a MariaDB named lock on its claim token for as long as its
+  connection lives. When the lock is free (the worker died) or the lease expired, the claim's
+  first still-`Sending` message may or may not have reached the server: it becomes `Unknown`
+  (an operator confirms, retries or cancels it); the later ones were never attempted and are
+  released to the queue. So a kill costs at most one `Unknown` and never a duplicate.
+- **Record**: the timeline Communication, the Email Queue row (status Sent, same Message-ID, no
+  MIME copy), the touchpoint and the enrolment's next step are written per micro-batch in
+  multi-row statements, idempotently (names derive from the ledger row), and re-done by
+  recovery for any `Sent` row a crash left unrecorded.
+
+Why not `frappe.sendmail`: it inserts an Email Queue document, renders the standard template and
+runs Premailer for every message (about 11 ms of CPU and 10.7 KB stored per message, measured),
+and its scheduler flush gives no exactly-once guarantee. This path keeps Email Queue and
+Communication semantics (rows, Message-IDs, threading, timeline) at a fraction of the cost.
+"""
+
+import contextlib
+import smtplib
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+from recruit_crm.domain import nurture, send_rules
+from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services.compliance import consent
+from recruit_crm.services.nurture import audience, engine
+from recruit_crm.services.nurture.claims import (
+	BATCH,
+	claim,
+	hold_worker_lock,
+	lock_name,
+	new_worker_token,
+	release_worker_lock,
+)
+from recruit_crm.services.nurture.constants import MESSAGE
+from recruit_crm.services.nurture.rendering import Renderer, build_mime
+
+RECORD_EVERY = 100
+MAX_TRANSIENT_ATTEMPTS = 3
+
+
+def recover(now: datetime | None = None) -> dict:
+	"""Resolve claims of dead workers (Unknown / back to queue) and record unrecorded sends."""
+	now = now or now_datetime()
+	unknown, released = 0, 0
+	tokens = frappe.db.sql(
+		f"select distinct claimed_by from `tab{MESSAGE}` where status = 'Sending' and claimed_by is not null",
+		pluck=True,
+	)
+	for token in tokens:
+		alive = not frappe.db.sql("select is_free_lock(%s)", lock_name(token))[0][0]
+		expired = frappe.db.sql(
+			f"""select 1 from `tab{MESSAGE}` where claimed_by = %s and status = 'Sending'
+			and lease_expires_at < %s limit 1""",
+			(token, now),
+		)
+		if alive and not expired:
+			continue
+		pending = frappe.db.sql(
+			f"select name from `tab{MESSAGE}` where claimed_by = %s and status = 'Sending' order by name",
+			token,
+			pluck=True,
+		)
+		maybe_sent, never_tried = send_rules.resolve_dead_claim(pending)
+		if maybe_sent:
+			frappe.db.sql(
+				f"""update `tab{MESSAGE}` set status = 'Unknown', modified = %(now)s,
+					error = 'The sending worker stopped after claiming this message; the mail server may or may not have accepted it. Check its log, then mark it sent, retry or cancel.'
+				where name in %(names)s and status = 'Sending'""",
+				{"names": maybe_sent, "now": now},
+			)
+			unknown += len(maybe_sent)
+		if never_tried:
+			frappe.db.sql(
+				f"""update `tab{MESSAGE}` set status = 'Queued', claimed_by = null, claimed_at = null,
+					lease_expires_at = null, modified = %(now)s
+				where name in %(names)s and status = 'Sending'""",
+				{"names": never_tried, "now": now},
+			)
+			released += len(never_tried)
+	frappe.db.commit()  # nosemgrep: recovery decisions must be durable before anything is re-claimed
+	unrecorded = frappe.db.sql(
+		f"""select name, claimed_by from `tab{MESSAGE}` where status = 'Sent' and is_recorded = 0
+		order by name limit 5000""",
+	)
+	dead = [
+		name
+		for name, token in unrecorded
+		if not token or frappe.db.sql("select is_free_lock(%s)", lock_name(token))[0][0]
+	]
+	if dead:
+		record_sent(dead)
+		frappe.db.commit()  # nosemgrep
+	return {"unknown": unknown, "released": released, "recorded": len(dead)}
+
+
+class _Accounts:
+	"""One SMTP session per outgoing Email Account, reused across messages."""
+
+	def __init__(self):
+		self.sessions: dict[str, smtplib.SMTP] = {}
+		self.info: dict[str, frappe._dict] = {}
+
+	def get(self, name: str) -> tuple[smtplib.SMTP, frappe._dict]:
+		if name not in self.info:
+			account = frappe.get_doc("Email Account", name)
+			self.info[name] = frappe._dict(
+				email=account.email_id,
+				sender_name=account.email_account_name,
+				account=account,
+			)
+		if name not in self.sessions:
+			self.sessions[name] = self.info[name].account.get_smtp_server().session
+		return self.sessions[name], self.info[name]
+
+	def drop(self, name: str) -> None:
+		session = self.sessions.pop(name, None)
+		if session:
+			with contextlib.suppress(Exception):
+				session.quit()
+
+	def close(self) -> None:
+		for name in list(self.sessions):
+			self.drop(name)
+
+
+class WorkerLostClaim(Exception):
+	"""Our claim was taken over (the DB connection was lost and recovery ran): stop sending."""
+
+
+def send_due(
+	batch_size: int = BATCH,
+	max_seconds: float = 50,
+	token: str | None = None,
+	until_empty: bool = False,
+	on_ready=None,
+) -> dict:
+	"""Claim and send due messages until none are due or the time is up. Returns counts.
+
+	`on_ready` is called once this worker holds its claim lock (the crash test kills it after).
+	"""
+	token = token or new_worker_token()
+	hold_worker_lock(token)
+	if on_ready:
+		on_ready()
+	totals = defaultdict(int)
+	accounts = _Accounts()
+	renderer = Renderer()
+	started = time.monotonic()
+	try:
+		totals.update(recover())
+		while time.monotonic() - started < max_seconds or until_empty:
+			batch = claim(token, batch_size)
+			if not batch:
+				break
+			for key, value in send_batch(batch, token, accounts, renderer).items():
+				totals[key] += value
+	finally:
+		accounts.close()
+		release_worker_lock(token)
+	return dict(totals)
+
+
+def send_batch(batch: list[dict], token: str, accounts: _Accounts, renderer: Renderer) -> dict:
+	"""Send a claimed batch in name order, committing each outcome before the next attempt."""
+	renderer.load_people(sorted({r.candidate for r in batch}))
+	counts = defaultdict(int)
+	pending_record: list[str] = []
+	rendered: dict[str, tuple] = {}
+	for row in batch:
+		now = now_datetime()
+		try:
+			subject, html, template_name = renderer.render(row)
+			session, account = accounts.get(row.email_account)
+			message_id = renderer.message_id(row.name)
+			raw = build_mime(
+				sender=account.email, sender_name=account.sender_name or account.email, recipient=row.recipient,
+				subject=subject, html=html, message_id=message_id, reply_to=account.email,
+				one_click_url=renderer.one_click_url(row.candidate),
+			)  # fmt: skip
+		except Exception as e:
+			_record(row, token, "Failed", now, error=f"Could not render: {e}"[:1000])
+			counts["failed"] += 1
+			frappe.log_error(
+				title="Nurture email could not be rendered",
+				reference_doctype=MESSAGE,
+				reference_name=row.name,
+			)
+			continue
+		try:
+			session.sendmail(account.email, [row.recipient], raw)
+		except smtplib.SMTPRecipientsRefused as e:
+			code = next(iter(e.recipients.values()))[0] if e.recipients else 550
+			_handle_refusal(row, token, code, str(e), now, counts)
+			continue
+		except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:
+			_handle_refusal(row, token, e.smtp_code, str(e), now, counts)
+			continue
+		except (smtplib.SMTPException, OSError) as e:
+			# The connection broke mid-transaction: the server may or may not have taken the message.
+			accounts.drop(row.email_account)
+			_record(row, token, "Unknown", now, error=f"Connection lost while sending: {e}"[:1000])
+			counts["unknown"] += 1
+			continue
+		_record(row, token, "Sent", now, message_id=message_id, subject=subject)
+		counts["sent"] += 1
+		rendered[row.name] = (subject, html, template_name, message_id, now)
+		pending_record.append(row.name)
+		if len(pending_record) >= RECORD_EVERY:
+			record_sent(pending_record, rendered)
+			frappe.db.commit()  # nosemgrep
+			pending_record = []
+	if pending_record:
+		record_sent(pending_record, rendered)
+		frappe.db.commit()  # nosemgrep
+	return counts
+
+
+def _record(
+	row, token: str, status: str, now: datetime, *, message_id=None, subject=None, error=None
+) -> None:
+	"""Durably record one message's outcome; only then may the next message be attempted."""
+	frappe.db.sql(
+		f"""update `tab{MESSAGE}` set status = %s, sent_at = %s, message_id = %s, subject = %s, error = %s,
+			attempt_count = attempt_count + 1, modified = %s
+		where name = %s and claimed_by = %s and status = 'Sending'""",
+		(status, now if status == "Sent" else None, message_id, subject, error, now, row.name, token),
+	)
+	if frappe.db._cursor.rowcount != 1:
+		frappe.db.rollback()
+		raise WorkerLostClaim(row.name)
+	frappe.db.commit()  # nosemgrep: the outcome must be durable before the next SMTP transaction
+
+
+def _handle_refusal(row, token: str, code: int | None, error: str, now: datetime, counts) -> None:
+	"""The server refused the message, so it was certainly not sent: a 5xx is final (a hard bounce
+	for the recipient), a 4xx is retried later."""
+	if code and 400 <= code < 500 and row.attempt_count + 1 < MAX_TRANSIENT_ATTEMPTS:
+		frappe.db.sql(
+			f"""update `tab{MESSAGE}` set status = 'Queued', claimed_by = null, lease_expires_at = null,
+				due_at = %s, error = %s, attempt_count = attempt_count + 1, modified = %s
+			where name = %s and claimed_by = %s and status = 'Sending'""",
+			(now + timedelta(minutes=15 * (row.attempt_count + 1)), error[:1000], now, row.name, token),
+		)
+		frappe.db.commit()  # nosemgrep
+		counts["deferred"] += 1
+		return
+	_record(row, token, "Failed", now, error=f"{code}: {error}"[:1000])
+	counts["failed"] += 1
+	if code and code >= 500:
+		consent.mark_bounced(row.candidate, error[:140])
+		frappe.db.sql(f"update `tab{MESSAGE}` set bounced_at = %s where name = %s", (now, row.name))
+		audience.exit_enrollments([row.enrollment], nurture.ExitReason.BOUNCED.value, now)
+	else:
+		engine.continue_after_messages([row.enrollment], now)
+	frappe.db.commit()  # nosemgrep
+
+
+def record_sent(names: list[str], rendered: dict | None = None) -> None:
+	"""Write the Communication, Email Queue row, touchpoint and next step for sent messages.
+
+	Idempotent: rows are named after the ledger row and inserted with INSERT IGNORE.
+	"""
+	if not names:
+		return
+	rendered = rendered or {}
+	rows = frappe.db.sql(
+		f"""select name, enrollment, nurture_campaign, candidate, recipient, email_account, step_key,
+			variant, subject, message_id, sent_at, claimed_at from `tab{MESSAGE}` where name in %(names)s""",
+		{"names": names},
+		as_dict=True,
+	)
+	missing = [r for r in rows if r.name not in rendered]
+	if missing:
+		renderer = Renderer()
+		renderer.load_people(sorted({r.candidate for r in missing}))
+		for r in missing:
+			subject, html, template_name = renderer.render(r)
+			rendered[r.name] = (
+				r.subject or subject, html, template_name, r.message_id or renderer.message_id(r.name), r.sent_at or r.claimed_at or now_datetime(),
+			)  # fmt: skip
+	accounts = {
+		a.name: a
+		for a in frappe.get_all(
+			"Email Account",
+			filters={"name": ["in", sorted({r.email_account for r in rows})]},
+			fields=["name", "email_id", "email_account_name"],
+		)
+	}
+	comm, queue, recipients, touch = [], [], [], []
+	for r in rows:
+		subject, html, template_name, message_id, sent_at = rendered[r.name]
+		account = accounts.get(r.email_account) or frappe._dict(email_id=None, email_account_name=None)
+		comm.append(
+			(
+				r.name, sent_at, sent_at, "Administrator", "Administrator", 0, subject, html, "Communication",
+				"Email", "Sent", "Linked", "Sent", account.email_id, account.email_account_name, r.recipient,
+				"RC Candidate", r.candidate, message_id, r.email_account, template_name, sent_at, 1,
+			)
+		)  # fmt: skip
+		queue.append(
+			(
+				r.name, sent_at, sent_at, "Administrator", "Administrator", 0, account.email_id, "", "Sent",
+				message_id, "RC Candidate", r.candidate, r.name, r.email_account, 0, 0, 0,
+			)
+		)  # fmt: skip
+		recipients.append((r.name, sent_at, sent_at, "Administrator", "Administrator", 0, r.name, "Email Queue", "recipients", 1, r.recipient, "Sent"))  # fmt: skip
+		touch.append((r, "Email Sent", sent_at, f"Communication:{r.name}:{r.candidate}:Email Sent"))
+
+	multi_row_insert(
+		"Communication",
+		("name", "creation", "modified", "owner", "modified_by", "docstatus", "subject", "content",
+			"communication_type", "communication_medium", "sent_or_received", "status", "delivery_status",
+			"sender", "sender_full_name", "recipients", "reference_doctype", "reference_name", "message_id",
+			"email_account", "email_template", "communication_date", "seen"),
+		comm,
+		ignore=True,
+	)  # fmt: skip
+	multi_row_insert(
+		"Email Queue",
+		("name", "creation", "modified", "owner", "modified_by", "docstatus", "sender", "message", "status",
+			"message_id", "reference_doctype", "reference_name", "communication", "email_account", "priority",
+			"retry", "add_unsubscribe_link"),
+		queue,
+		ignore=True,
+	)  # fmt: skip
+	multi_row_insert(
+		"Email Queue Recipient",
+		("name", "creation", "modified", "owner", "modified_by", "docstatus", "parent", "parenttype",
+			"parentfield", "idx", "recipient", "status"),
+		recipients,
+		ignore=True,
+	)  # fmt: skip
+	engine._record_touchpoints(touch)
+	frappe.db.sql(
+		f"update `tab{MESSAGE}` set is_recorded = 1, communication = name where name in %(names)s",
+		{"names": [r.name for r in rows]},
+	)
+	engine.continue_after_messages(sorted({r.enrollment for r in rows}), now_datetime())

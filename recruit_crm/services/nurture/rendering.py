@@ -1,0 +1,218 @@
+"""Rendering one nurture email: the step's template with the candidate's merge fields, branding,
+tracked links and open pixel, the List-Unsubscribe headers, and the MIME message.
+"""
+
+import base64
+import hashlib
+import html as htmllib
+import re
+from email.header import Header
+from email.utils import formataddr, formatdate
+from html import unescape
+
+from markupsafe import escape
+
+import frappe
+from frappe.utils import get_url
+from frappe.utils.html_utils import sanitize_html
+from frappe.utils.jinja import get_jenv
+
+from recruit_crm.services.engagement import tracking
+from recruit_crm.services.nurture import campaigns
+from recruit_crm.services.nurture.constants import MESSAGE
+from recruit_crm.services.portal import careers
+from recruit_crm.services.portal.tokens import UNSUBSCRIBE, make_token
+
+_TAGS = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"[ \t]*\n[ \t\n]*")
+
+
+class Renderer:
+	"""Renders campaign emails; compiled templates and the branded layout are reused per batch."""
+
+	def __init__(self):
+		self.jenv = get_jenv()  # Frappe's sandboxed Jinja environment
+		self.templates: dict[tuple, tuple] = {}
+		self.layouts: dict[str, str] = {}
+		self.people: dict[str, dict] = {}
+		self.site_url = get_url()
+		self.domain = frappe.local.site
+
+	def load_people(self, candidates: list[str]) -> None:
+		missing = [c for c in candidates if c not in self.people]
+		if not missing:
+			return
+		for p in frappe.db.sql(
+			"""select name, full_name, email, current_title, current_employer, location, country,
+				crm_stage, readiness_stage from `tabRC Candidate` where name in %(names)s""",
+			{"names": missing},
+			as_dict=True,
+		):
+			p["first_name"] = (p.full_name or "").split(" ")[0]
+			self.people[p.name] = p
+
+	def _compiled(self, campaign, step_key: str, variant: str):
+		key = (campaign.name, step_key, variant)
+		if key not in self.templates:
+			step = campaigns.step_by_key(campaign, step_key)
+			template_name = (step.variant_email_template if variant == "B" else None) or step.email_template
+			subject_src, body_src = _default_template(step)
+			if template_name:
+				t = frappe.get_cached_doc("Email Template", template_name)
+				subject_src = t.subject or subject_src
+				template_body = (t.response_html if t.use_html else t.response) or ""
+				body_src = template_body + (body_src if step.step_type != "Send Email" else "")
+			if ".__" in subject_src or ".__" in body_src:
+				frappe.throw(frappe._("Illegal template"))  # same guard as frappe.render_template
+			extra = _step_context(step)
+			self.templates[key] = (
+				self.jenv.from_string(subject_src),
+				self.jenv.from_string(body_src),
+				template_name,
+				extra,
+			)
+		return self.templates[key]
+
+	def _layout(self, campaign) -> str:
+		if campaign.name not in self.layouts:
+			brand = careers.settings()
+
+			footer = sanitize_html(frappe.db.get_single_value("RC Settings", "email_footer") or "")
+			self.layouts[campaign.name] = frappe.render_template(
+				"recruit_crm/templates/emails/rc_nurture.html",
+				{
+					"brand": brand,
+					"footer": footer,
+					"company": brand.company or frappe.defaults.get_global_default("company") or "",
+					"site_url": self.site_url,
+					"logo_url": get_url(brand.logo) if brand.logo else None,
+				},
+			)
+		return self.layouts[campaign.name]
+
+	def render(self, row: dict) -> tuple[str, str, str | None]:
+		"""(subject, html, email template) for one ledger row; candidate values are escaped."""
+		campaign = campaigns.campaign_doc(row["nurture_campaign"])
+		subject_t, body_t, template_name, extra = self._compiled(campaign, row["step_key"], row["variant"])
+		person = self.people.get(row["candidate"]) or {}
+		# Stored values may or may not be HTML-escaped already (desk saves escape tags, bulk imports
+		# do not): normalise, then escape once.
+		safe_person = {k: (escape(unescape(v)) if isinstance(v, str) else v) for k, v in person.items()}
+		campaign_ctx = {"campaign_name": campaign.campaign_name}
+		subject = subject_t.render(candidate=person, doc=person, campaign=campaign_ctx, **extra)
+		subject = " ".join(subject.split())[:250]  # no header injection, no runaway subjects
+		body = body_t.render(candidate=safe_person, doc=safe_person, campaign=campaign_ctx, **extra)
+		# Opens and clicks go through the tracking endpoints, keyed to this ledger row.
+		body = tracking.track_email_html(
+			body, row["candidate"], reference_doctype=MESSAGE, reference_name=row["name"],
+			nurture_campaign=campaign.name,
+		)  # fmt: skip
+		unsubscribe = (
+			f"{self.site_url}/careers/unsubscribe?t={make_token(row['candidate'], UNSUBSCRIBE, ttl_days=365)}"
+		)
+		html = (
+			self._layout(campaign)
+			.replace("<!--rc:body-->", body)
+			.replace("<!--rc:unsubscribe-->", unsubscribe)
+		)
+		return subject, html, template_name
+
+	def one_click_url(self, candidate: str) -> str:
+		return f"{self.site_url}/api/method/recruit_crm.api.portal.unsubscribe?t={make_token(candidate, UNSUBSCRIBE, ttl_days=365)}"
+
+	def message_id(self, message: str) -> str:
+		return f"rcn.{message}@{self.domain}"
+
+
+def _default_template(step) -> tuple[str, str]:
+	if step.step_type == "Invite To Apply":
+		return (
+			"{{ candidate.first_name }}, a role we think fits you: {{ job_opening.title }}",
+			"<p>Hi {{ candidate.first_name }},</p><p>We are hiring for <b>{{ job_opening.title }}</b> and thought of you.</p>"
+			'<p><a href="{{ job_opening.url }}" class="rc-button">See the role and apply</a></p>',
+		)
+	if step.step_type == "Share Content":
+		return (
+			"{{ content.title }}",
+			'<div class="rc-card">{% if content.image %}<img src="{{ content.image }}" alt="" style="max-width:100%">{% endif %}'
+			"<h3>{{ content.title }}</h3><p>{{ content.summary or '' }}</p>"
+			'<p><a href="{{ content.url }}" class="rc-button">{{ content.cta }}</a></p></div>',
+		)
+	return ("", "")
+
+
+def _step_context(step) -> dict:
+	if step.step_type == "Invite To Apply" and step.job_opening:
+		jo = (
+			frappe.db.get_value(
+				"Job Opening", step.job_opening, ["job_title", "route", "designation"], as_dict=True
+			)
+			or {}
+		)
+		return {
+			"job_opening": {"title": jo.get("job_title"), "url": get_url(careers.job_path(jo.get("route")))}
+		}
+	if step.step_type == "Share Content" and step.content:
+		c = (
+			frappe.db.get_value(
+				"RC Content",
+				step.content,
+				["title", "summary", "route", "video_url", "image", "content_type"],
+				as_dict=True,
+			)
+			or {}
+		)
+		url = c.get("video_url") or get_url(f"/careers/stories/{c.get('route') or step.content}")
+		cta = {"Video": "Watch the video", "Testimonial": "Read the story"}.get(
+			c.get("content_type"), "Read the article"
+		)
+		return {
+			"content": {
+				"title": c.get("title"), "summary": c.get("summary"), "url": url, "cta": cta,
+				"image": get_url(c["image"]) if c.get("image") else None, "content_type": c.get("content_type"),
+			}
+		}  # fmt: skip
+	return {}
+
+
+def _html_to_text(html: str) -> str:
+	text = re.sub(r"(?is)<(style|script)[^>]*>.*?</\1>", "", html)
+	text = re.sub(r'(?i)<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", text)
+	text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</h\d>|</tr>", "\n", text)
+	text = _TAGS.sub("", text)
+
+	return _SPACES.sub("\n", htmllib.unescape(text)).strip()
+
+
+def build_mime(
+	*, sender: str, sender_name: str, recipient: str, subject: str, html: str, message_id: str,
+	reply_to: str, one_click_url: str,
+) -> bytes:  # fmt: skip
+	"""A multipart/alternative message with RFC 8058 one-click unsubscribe headers."""
+	boundary = "rcn-" + hashlib.md5(message_id.encode()).hexdigest()
+	encoded_subject = subject if subject.isascii() else Header(subject, "utf-8").encode()
+	from_header = formataddr(
+		(str(Header(sender_name, "utf-8")) if not sender_name.isascii() else sender_name, sender)
+	)
+	headers = (
+		f"From: {from_header}\r\n"
+		f"To: {recipient}\r\n"
+		f"Subject: {encoded_subject}\r\n"
+		f"Date: {formatdate(localtime=True)}\r\n"
+		f"Message-ID: <{message_id}>\r\n"
+		f"Reply-To: {reply_to}\r\n"
+		f"List-Unsubscribe: <{one_click_url}>\r\n"
+		"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+		"MIME-Version: 1.0\r\n"
+		f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
+	)
+	text = base64.encodebytes(_html_to_text(html).encode()).replace(b"\n", b"\r\n")
+	body = base64.encodebytes(html.encode()).replace(b"\n", b"\r\n")
+	return (
+		headers.encode()
+		+ f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
+		+ text
+		+ f"--{boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
+		+ body
+		+ f"--{boundary}--\r\n".encode()
+	)
