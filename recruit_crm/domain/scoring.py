@@ -8,6 +8,7 @@ That identity is what lets scores update incrementally and stay equal to a full 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -261,10 +262,28 @@ def signals_in(touchpoints: Iterable[tuple[str, datetime, bool]], since: datetim
 	return signals_since(latest_signal_times(touchpoints), since)
 
 
+# Scores are shown, explained and compared with thresholds at one decimal: a score shown as 5.0
+# reaches a threshold of 5, whatever digits lie beyond. Half-up rounding, the same in SQL.
+SCORE_DECIMALS = 1
+
+
+def shown_score(score_value: float) -> float:
+	"""The score as people see it and as stage thresholds judge it (one decimal, half up)."""
+	scale = 10**SCORE_DECIMALS
+	return math.floor(score_value * scale + 0.5) / scale
+
+
+def shown_score_sql(score_sql: str) -> str:
+	"""SQL for `shown_score` of a score expression."""
+	scale = 10**SCORE_DECIMALS
+	return f"(floor(({score_sql}) * {scale} + 0.5) / {scale})"
+
+
 def _first_rule(
 	score_value: float, signals: set[str] | frozenset[str], thresholds: Thresholds
 ) -> StageRule | None:
-	"""The first of STAGE_RULES that holds, or None (Cold)."""
+	"""The first of STAGE_RULES that holds for the shown score, or None (Cold)."""
+	score_value = shown_score(score_value)
 	for rule in STAGE_RULES:
 		if rule.min_score is not None and score_value < getattr(thresholds, rule.min_score):
 			continue
@@ -284,14 +303,15 @@ def readiness(score_value: float, signals: Iterable[str], thresholds: Thresholds
 	"""(stage, reason) for a score and the signals seen recently."""
 	signals = set(signals)
 	rule = _first_rule(score_value, signals, thresholds)
+	shown = f"{shown_score(score_value):.{SCORE_DECIMALS}f}"
 	if rule is None:
 		return (
 			ReadinessStage.COLD.value,
-			f"score {score_value:.1f} below warm {thresholds.warm:g}, no recent signals",
+			f"score {shown} below warm {thresholds.warm:g}, no recent signals",
 		)
 	parts = []
 	if rule.min_score is not None:
-		parts.append(f"score {score_value:.1f} >= {rule.min_score} {getattr(thresholds, rule.min_score):g}")
+		parts.append(f"score {shown} >= {rule.min_score} {getattr(thresholds, rule.min_score):g}")
 	matched = [s for s in rule.any_signal if s in signals]
 	if matched:
 		parts.append(" and ".join(SIGNAL_LABELS[s] for s in matched))

@@ -55,7 +55,7 @@ function breakdown_html(e) {
 		)
 		.join("");
 	return `<div class="rc-engagement">
-		<h5>${__("Engagement today: {0} ({1})", [format_number(e.score), esc(__(e.stage))])}</h5>
+		<h5>${__("Engagement today: {0} ({1})", [format_number(e.score, null, 1), esc(__(e.stage))])}</h5>
 		<p class="text-muted small">${esc(e.reason)}. ${__("Weights halve every {0} days.", [e.half_life_days])}</p>
 		${
 			lines

@@ -274,7 +274,7 @@ def _stage_case(thresholds: rules.Thresholds, score_sql: str, flag_sql: dict[str
 	for rule in rules.STAGE_RULES:
 		conditions = []
 		if rule.min_score is not None:
-			conditions.append(f"{score_sql} >= %s")
+			conditions.append(f"{rules.shown_score_sql(score_sql)} >= %s")
 			params.append(getattr(thresholds, rule.min_score))
 		if rule.any_signal:
 			conditions.append("(" + " or ".join(flag_sql[signal] for signal in rule.any_signal) + ")")
@@ -434,7 +434,7 @@ def explain(candidate: str, now: datetime | None = None) -> dict:
 	signals = rules.signals_in(rows, settings.signals_since(now))
 	stage, reason = rules.readiness(total, signals, settings.thresholds)
 	return {
-		"score": round(total, 2),
+		"score": rules.shown_score(total),
 		"stage": stage,
 		"reason": reason,
 		"half_life_days": settings.half_life_days,

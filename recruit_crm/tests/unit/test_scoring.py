@@ -140,6 +140,38 @@ class TestReadiness(unittest.TestCase):
 		higher = order.index(scoring.readiness(value + 10, signals, self.t)[0])
 		self.assertGreaterEqual(higher, lower)
 
+	def test_the_stage_and_its_reason_say_the_same_thing_at_a_threshold(self):
+		# 4.9996 is shown as 5.0: it is warm, and the reason says it reached warm 5.
+		stage, reason = scoring.readiness(4.9996, set(), self.t)
+		self.assertEqual(stage, ReadinessStage.WARM.value)
+		self.assertEqual(reason, "score 5.0 >= warm 5")
+		stage, reason = scoring.readiness(4.94, set(), self.t)
+		self.assertEqual(
+			(stage, reason), (ReadinessStage.COLD.value, "score 4.9 below warm 5, no recent signals")
+		)
+
+	@given(
+		st.floats(min_value=0, max_value=200, allow_nan=False),
+		st.sets(st.sampled_from(list(scoring.SIGNAL_LABELS))),
+	)
+	def test_a_reason_never_contradicts_its_stage(self, value, signals):
+		stage, reason = scoring.readiness(value, signals, self.t)
+		shown = float(reason.split()[1]) if reason.startswith("score ") else None
+		if shown is not None:
+			self.assertEqual(shown, scoring.shown_score(value))
+			if "below warm" in reason:
+				self.assertLess(shown, self.t.warm)
+			for name in ("warm", "hot", "ready"):
+				if f">= {name} " in reason:
+					self.assertGreaterEqual(shown, getattr(self.t, name))
+		self.assertEqual(stage, scoring.stage_of(value, frozenset(signals), self.t))
+
+	def test_shown_score_rounds_half_up_like_sql(self):
+		self.assertEqual(
+			[scoring.shown_score(v) for v in (4.95, 4.949999, 0.05, 19.999)], [5.0, 4.9, 0.1, 20.0]
+		)
+		self.assertEqual(scoring.shown_score_sql("c.x"), "(floor((c.x) * 10 + 0.5) / 10)")
+
 	def test_signals_only_count_inside_the_window(self):
 		since = NOW - timedelta(days=30)
 		rows = [
