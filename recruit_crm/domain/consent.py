@@ -87,7 +87,7 @@ def retention_due_on(facts: RetentionFacts, retention_months: int) -> tuple[date
 	if facts.is_hired:
 		return None, "hired: employee records are kept under HR rules"
 	if facts.has_open_application:
-		return None, "has an open application"
+		return None, "has an application in progress or an accepted offer"
 	if facts.has_valid_consent:
 		return None, "has valid consent"
 	if facts.last_decision_at is None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from recruit_crm.domain.types import FUNNEL_ORDER, ApplicationStatus, CrmStage
+from recruit_crm.domain.types import (
+	ACCEPTED_APPLICATION_STATUSES,
+	ACTIVE_APPLICATION_STATUSES,
+	FUNNEL_ORDER,
+	CrmStage,
+)
 
 _RANK = {stage: i for i, stage in enumerate(FUNNEL_ORDER)}
-
-_OPEN_STATUSES = {ApplicationStatus.OPEN.value, ApplicationStatus.REPLIED.value, ApplicationStatus.HOLD.value}
 
 
 def funnel_rank(stage: str | CrmStage) -> int:
@@ -43,8 +46,9 @@ def stage_from_applications(
 ) -> CrmStage:
 	"""The stage implied by all of a person's applications taken together.
 
-	- hired beats everything; an open offer means Offered; an interview on a live application
-	  means Interviewing; any live application means Applied;
+	- hired beats everything; an accepted offer (HRMS status Accepted) or an open offer means
+	  Offered; an interview on a live application means Interviewing; any live application
+	  (Open, Replied, Hold) means Applied;
 	- when every application is closed without a hire, an applicant becomes a Past Applicant,
 	  the people recruiters rediscover later.
 	"""
@@ -56,8 +60,8 @@ def stage_from_applications(
 		return current
 	if not statuses:
 		return current
-	live = [s for s in statuses if s in _OPEN_STATUSES or s == ApplicationStatus.ACCEPTED.value]
-	if has_open_offer and live:
+	live = [s for s in statuses if s in ACTIVE_APPLICATION_STATUSES]
+	if any(s in ACCEPTED_APPLICATION_STATUSES for s in statuses) or (has_open_offer and live):
 		proposed = CrmStage.OFFERED
 	elif has_interview and live:
 		proposed = CrmStage.INTERVIEWING

@@ -68,13 +68,17 @@ class ApplicationStatus(str, Enum):
 	ACCEPTED = "Accepted"
 
 
-# Applications still in progress, and those decided.
+# Applications still being worked on (HRMS: Open, Replied, Hold), an offer the person accepted
+# (Accepted; an Employee record follows), and applications decided against (Rejected). Data of
+# anyone with an application in progress or accepted is never anonymised.
 OPEN_APPLICATION_STATUSES = (
 	ApplicationStatus.OPEN.value,
 	ApplicationStatus.REPLIED.value,
 	ApplicationStatus.HOLD.value,
 )
-CLOSED_APPLICATION_STATUSES = (ApplicationStatus.REJECTED.value, ApplicationStatus.ACCEPTED.value)
+ACCEPTED_APPLICATION_STATUSES = (ApplicationStatus.ACCEPTED.value,)
+ACTIVE_APPLICATION_STATUSES = OPEN_APPLICATION_STATUSES + ACCEPTED_APPLICATION_STATUSES
+CLOSED_APPLICATION_STATUSES = (ApplicationStatus.REJECTED.value,)
 
 
 class EmailFrequency(str, Enum):

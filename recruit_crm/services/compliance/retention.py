@@ -6,7 +6,7 @@ import frappe
 from frappe.utils import add_days, cint, get_datetime, getdate, today
 
 from recruit_crm.domain.consent import RetentionFacts, retention_due_on
-from recruit_crm.domain.types import CLOSED_APPLICATION_STATUSES, OPEN_APPLICATION_STATUSES
+from recruit_crm.domain.types import ACTIVE_APPLICATION_STATUSES, CLOSED_APPLICATION_STATUSES
 from recruit_crm.services.compliance.consent import expire_lapsed_consents
 from recruit_crm.services.compliance.erasure import anonymise_candidate
 from recruit_crm.services.compliance.footprint import CANDIDATE
@@ -20,12 +20,13 @@ def retention_months() -> int:
 def retention_facts(candidates: list[str] | None = None) -> list[tuple[str, RetentionFacts]]:
 	"""Facts retention decides on, for every candidate without valid consent (or only these), set-based.
 
-	The last decision is the latest of: an application closed (rejected or accepted), consent
-	withdrawn or lapsed; failing both, when the candidate was created.
+	An application in progress or an accepted offer keeps the data (`has_open_application`). The
+	last decision is the latest of: an application rejected, consent withdrawn or lapsed; failing
+	both, when the candidate was created.
 	"""
 	params: dict = {
 		"closed": CLOSED_APPLICATION_STATUSES,
-		"open": OPEN_APPLICATION_STATUSES,
+		"open": ACTIVE_APPLICATION_STATUSES,
 		"today": today(),
 	}
 	only = ""

@@ -212,6 +212,31 @@ class TestRetentionAndErasure(RCTestCase):
 			},
 		)
 
+	def test_an_accepted_offer_or_work_in_progress_is_never_due(self):
+		self.reject_long_ago(7)
+		for status in ("Accepted", "Hold", "Replied", "Open"):
+			with self.subTest(status=status):
+				frappe.db.set_value(
+					"Job Applicant", self.applicant.name, "status", status, update_modified=False
+				)
+				due = {
+					r["candidate"]
+					for r in retention.retention_schedule(within_days=0, candidates=[self.candidate])
+				}
+				self.assertNotIn(self.candidate, due)
+		frappe.db.set_value("Job Applicant", self.applicant.name, "status", "Rejected", update_modified=False)
+		due = {
+			r["candidate"] for r in retention.retention_schedule(within_days=0, candidates=[self.candidate])
+		}
+		self.assertIn(self.candidate, due, "rejected long ago with no consent: due")
+
+	def test_an_accepted_offer_shows_as_offered(self):
+		from recruit_crm.services.candidates.records import refresh_candidates
+
+		frappe.db.set_value("Job Applicant", self.applicant.name, "status", "Accepted")
+		refresh_candidates([self.candidate])
+		self.assertEqual(frappe.db.get_value("RC Candidate", self.candidate, "crm_stage"), "Offered")
+
 	def test_the_report_lists_the_same_people(self):
 		self.reject_long_ago(7)
 		from recruit_crm.recruit_crm.report.candidate_anonymisation_schedule.candidate_anonymisation_schedule import (
