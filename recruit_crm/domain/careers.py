@@ -23,6 +23,42 @@ _EMPLOYMENT_TYPES = {
 }
 
 SHARE_CHANNELS = ("linkedin", "x", "facebook", "whatsapp", "email")
+
+# Channels the career site credits by name: its own share links, the "direct" link, and sources
+# recruiters commonly tag. Anything else a visitor typed into a query string is "other".
+CHANNEL_LABELS = {
+	"linkedin": "LinkedIn",
+	"x": "X (Twitter)",
+	"twitter": "X (Twitter)",
+	"facebook": "Facebook",
+	"whatsapp": "WhatsApp",
+	"email": "Email",
+	"direct": "Direct link",
+	"indeed": "Indeed",
+	"glassdoor": "Glassdoor",
+	"google": "Google",
+	"newsletter": "Newsletter",
+	"referral": "Referral",
+	"event": "Event",
+	"job-board": "Job board",
+}
+NO_CHANNEL = "(none)"
+OTHER_CHANNEL = "other"
+
+
+def channel_of(utm_source: str | None, extra_channels: frozenset[str] = frozenset()) -> str:
+	"""The channel a visit or application is credited to: a known channel's label, the site's own
+	`extra_channels` as written, "(none)" without a source, and "other" for anything else."""
+	source = (utm_source or "").strip().lower()
+	if not source:
+		return NO_CHANNEL
+	if source in CHANNEL_LABELS:
+		return CHANNEL_LABELS[source]
+	if source in extra_channels:
+		return source
+	return OTHER_CHANNEL
+
+
 ATTRIBUTION_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "ref")
 _SAFE_VALUE = re.compile(r"^[\w.\-+ ]{1,80}$", re.UNICODE)
 _SAFE_REF = re.compile(r"^[A-Za-z0-9_\-.]{1,300}$")  # a signed referral token
@@ -79,10 +115,13 @@ def job_posting(
 		data["jobLocationType"] = "TELECOMMUTE"
 		if country_code:
 			data["applicantLocationRequirements"] = {"@type": "Country", "name": country_code.upper()}
-	if location or not is_remote:
-		address = {"@type": "PostalAddress", "addressLocality": location or company}
-		if country_code:
-			address["addressCountry"] = country_code.upper()
+	# Only what is known: a place's town when the opening names one, else just its country.
+	address = {"@type": "PostalAddress"}
+	if location:
+		address["addressLocality"] = location
+	if country_code:
+		address["addressCountry"] = country_code.upper()
+	if location or (country_code and not is_remote):
 		data["jobLocation"] = {"@type": "Place", "address": address}
 	if salary:
 		low, high, currency, per = salary

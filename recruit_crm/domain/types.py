@@ -148,6 +148,14 @@ class ConsentPurpose(str, Enum):
 	MARKETING_EMAIL = "Marketing Email"
 
 
+class LawfulBasis(str, Enum):
+	"""What a contact relies on: the person's consent, or the organisation's legitimate interest
+	(with a notice in every message and a one-click objection)."""
+
+	CONSENT = "Consent"
+	LEGITIMATE_INTEREST = "Legitimate Interest"
+
+
 class ConsentMethod(str, Enum):
 	"""How consent was given or withdrawn."""
 

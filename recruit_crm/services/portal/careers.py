@@ -9,7 +9,7 @@ import math
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import cint, get_url, strip_html_tags
+from frappe.utils import cint, fmt_money, get_url, strip_html_tags
 from frappe.utils.html_utils import sanitize_html
 from frappe.website.utils import clear_cache
 
@@ -111,14 +111,48 @@ def list_openings(filters: dict) -> frappe._dict:
 		.offset((page - 1) * PAGE_SIZE)
 		.run(as_dict=True)
 	)
+	departments = _department_names({row.department for row in rows if row.department})
 	for row in rows:
 		row.url = job_path(row.route)
+		row.department_name = departments.get(row.department, row.department)
+		row.facts = job_facts(row)
 	return frappe._dict(
 		jobs=rows,
 		total=total,
 		page=page,
 		pages=max(1, math.ceil(total / PAGE_SIZE)),
 		facets=_facets(base, jo),
+	)
+
+
+def salary_text(opening) -> str | None:
+	"""The published salary range in the opening's currency ("€3,000 - €4,000 / Month"), or None."""
+	if not (opening.get("publish_salary_range") and opening.get("currency")):
+		return None
+	low, high = opening.get("lower_range"), opening.get("upper_range")
+	if not (low or high):
+		return None
+	amounts = " - ".join(fmt_money(v, currency=opening.currency) for v in (low, high) if v)
+	return f"{amounts} / {_(opening.get('salary_per') or 'Year')}"
+
+
+def job_facts(opening) -> list[str]:
+	"""What a job card says besides its title, in HRMS's own fields; nothing that is unknown."""
+	facts = [opening.get(f) for f in ("department_name", "location", "employment_type")]
+	return [f for f in (*facts, salary_text(opening)) if f]
+
+
+def _department_names(departments: set[str]) -> dict[str, str]:
+	"""ERPNext names departments "Engineering - ACME"; people read "Engineering"."""
+	if not departments:
+		return {}
+	return dict(
+		frappe.get_all(
+			"Department",
+			filters={"name": ("in", sorted(departments))},
+			fields=["name", "department_name"],
+			as_list=True,
+		)
 	)
 
 
@@ -181,8 +215,10 @@ def job_context(opening) -> frappe._dict:
 		salary=salary,
 	)
 	summary = strip_html_tags(opening.description or "")[:200].strip() or opening.job_title
+	opening.department_name = _department_names({opening.department} - {None}).get(opening.department)
 	return frappe._dict(
 		url=url,
+		facts=job_facts(opening),
 		job_posting=posting,
 		share=share_links(url, f"{opening.job_title} at {opening.company}"),
 		metatags={

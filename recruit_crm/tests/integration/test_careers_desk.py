@@ -76,9 +76,26 @@ class TestShareAndAttribution(RCTestCase):
 		).insert(ignore_permissions=True)
 		_columns, data, _message, chart = execute({"job_opening": opening.name})
 		row = next(r for r in data if r["campaign"] == campaign)
-		self.assertEqual((row["channel"], row["visits"], row["applications"]), ("linkedin", 3, 1))
+		self.assertEqual((row["channel"], row["visits"], row["applications"]), ("LinkedIn", 3, 1))
 		self.assertAlmostEqual(row["conversion"], 33.33, places=1)
 		self.assertTrue(chart["data"]["labels"])
+
+	def test_only_known_channels_are_credited_by_name(self):
+		from recruit_crm.recruit_crm.report.career_site_attribution.career_site_attribution import execute
+
+		opening = make_job_opening()
+		for source in ("x", "xx", "free-money"):
+			visits.track_visit({"utm_source": source, "landing": "/careers"})
+			frappe.db.set_value("RC Career Visit", {"utm_source": source}, "job_opening", opening.name)
+		channels = {r["channel"]: r["visits"] for r in execute({"job_opening": opening.name})[1]}
+		self.assertEqual(channels, {"X (Twitter)": 1, "other": 2}, "typed-in sources are not channels")
+		frappe.db.rollback()
+
+	def test_the_report_opens_under_recruit_crm(self):
+		self.assertEqual(
+			frappe.get_meta(frappe.db.get_value("Report", "Career Site Attribution", "ref_doctype")).module,
+			"Recruit CRM",
+		)
 		self.assertFalse(
 			frappe.db.exists("RC Career Visit", {"utm_source": "<script>"}), "junk attribution is not stored"
 		)

@@ -186,3 +186,29 @@ class TestAttribution(unittest.TestCase):
 		token = "eyJlIjoxOTUzMzI4NjEzLCJwIjoicmVmZXJyYWwiLCJzIjoiX1QtRW1wbG95ZWUtMDAwMDMifQ.hsHxrcfhNtK0mOLvDBp23w-4VfZzlE2TIi07lonFyzM"
 		self.assertEqual(clean_attribution({"ref": token}), {"ref": token})
 		self.assertEqual(clean_attribution({"ref": "<img src=x>"}), {})
+
+
+class TestChannels(unittest.TestCase):
+	def test_known_channels_are_credited_by_name_and_the_rest_is_other(self):
+		from recruit_crm.domain.careers import OTHER_CHANNEL, channel_of
+
+		self.assertEqual(channel_of("LinkedIn"), "LinkedIn")
+		self.assertEqual(channel_of("x"), "X (Twitter)", "the career site's own share link for X")
+		self.assertEqual(channel_of(""), "(none)")
+		for junk in ("xx", "<script>", "free-money", "linkedin2"):
+			with self.subTest(junk=junk):
+				self.assertEqual(channel_of(junk), OTHER_CHANNEL)
+		self.assertEqual(channel_of("uni-board", frozenset({"uni-board"})), "uni-board")
+
+	def test_a_posting_never_names_the_company_as_its_town(self):
+		data = job_posting(
+			title="t", description_html="d", url="u", posted_on=None, company="Acme Ltd", company_url="u"
+		)
+		self.assertNotIn("jobLocation", data, "nothing known about the place: nothing said")
+		with_country = job_posting(
+			title="t", description_html="d", url="u", posted_on=None, company="Acme Ltd", company_url="u",
+			country_code="de",
+		)  # fmt: skip
+		self.assertEqual(
+			with_country["jobLocation"]["address"], {"@type": "PostalAddress", "addressCountry": "DE"}
+		)

@@ -39,6 +39,8 @@ OPTIONS: dict[tuple[str, str], type[Enum] | tuple[str, ...]] = {
 	("RC Nurture Step", "crm_stage"): t.CrmStage,
 	("RC Readiness Change", "from_stage"): t.ReadinessStage,
 	("RC Readiness Change", "to_stage"): t.ReadinessStage,
+	("RC Settings", "talent_pool_basis"): t.LawfulBasis,
+	("RC Settings", "marketing_basis"): t.LawfulBasis,
 	("RC Talent Pool", "pool_type"): t.POOL_TYPES,
 	("RC Talent Pool", "system_kind"): t.SYSTEM_POOL_KINDS,
 	("RC Talent Pool", "visibility"): t.POOL_VISIBILITIES,

@@ -7,6 +7,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, today
 
+from recruit_crm.domain.careers import OTHER_CHANNEL, channel_of
+
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
@@ -17,8 +19,16 @@ def execute(filters: dict | None = None):
 	opening_app = "and ja.job_title = %(opening)s" if params["opening"] else ""
 	rows: dict[tuple, dict] = {}
 
-	def row(channel, campaign, sharer):
-		key = (channel or _("(direct)"), campaign or "", sharer or "")
+	extra = frozenset(
+		line.strip().lower()
+		for line in (frappe.db.get_single_value("RC Settings", "extra_channels") or "").splitlines()
+		if line.strip()
+	)
+
+	def row(source, campaign, sharer):
+		# Untrusted query strings never become channels of their own: unknown ones are "other".
+		channel = channel_of(source, extra)
+		key = (_(channel), campaign if channel != OTHER_CHANNEL else "", sharer or "")
 		return rows.setdefault(
 			key,
 			{
