@@ -27,10 +27,20 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t]*\n[ \t\n]*")
 
 
-class Renderer:
-	"""Renders campaign emails; compiled templates and the branded layout are reused per batch."""
+# What a preview's unsubscribe link points at: nothing that acts for the candidate shown.
+PREVIEW_UNSUBSCRIBE = "#unsubscribe-link-in-the-sent-email"
 
-	def __init__(self):
+
+class Renderer:
+	"""Renders campaign emails; compiled templates and the branded layout are reused per batch.
+
+	`preview=True` renders the same branded message with no live tracking (no pixel, links left
+	as written) and an inert unsubscribe link: dry runs and test sends must never record opens,
+	clicks or unsubscribes for the person whose email is shown.
+	"""
+
+	def __init__(self, preview: bool = False):
+		self.preview = preview
 		self.jenv = get_jenv()  # Frappe's sandboxed Jinja environment
 		self.templates: dict[tuple, tuple] = {}
 		self.layouts: dict[str, str] = {}
@@ -103,13 +113,14 @@ class Renderer:
 		subject = " ".join(subject.split())[:250]  # no header injection, no runaway subjects
 		body = body_t.render(candidate=safe_person, doc=safe_person, campaign=campaign_ctx, **extra)
 		# Opens and clicks go through the tracking endpoints, keyed to this ledger row.
-		body = tracking.track_email_html(
-			body, row["candidate"], reference_doctype=MESSAGE, reference_name=row["name"],
-			nurture_campaign=campaign.name,
-		)  # fmt: skip
-		unsubscribe = (
-			f"{self.site_url}/careers/unsubscribe?t={make_token(row['candidate'], UNSUBSCRIBE, ttl_days=365)}"
-		)
+		if self.preview:
+			unsubscribe = PREVIEW_UNSUBSCRIBE
+		else:
+			body = tracking.track_email_html(
+				body, row["candidate"], reference_doctype=MESSAGE, reference_name=row["name"],
+				nurture_campaign=campaign.name,
+			)  # fmt: skip
+			unsubscribe = f"{self.site_url}/careers/unsubscribe?t={make_token(row['candidate'], UNSUBSCRIBE, ttl_days=365)}"
 		html = (
 			self._layout(campaign)
 			.replace("<!--rc:body-->", body)

@@ -167,7 +167,7 @@ def dry_run(campaign: str, sample_size: int = 5, forecast_days: int = 30) -> dic
 		{**params, "n": sample_size},
 		pluck=True,
 	)
-	renderer = _dry_renderer()
+	renderer = Renderer(preview=True)  # no live tracking in what a recruiter previews
 	renderer.load_people(sample_names)
 	sample = []
 	for candidate in sample_names:
@@ -211,7 +211,3 @@ def dry_run(campaign: str, sample_size: int = 5, forecast_days: int = 30) -> dic
 		"forecast": [{"date": str(d), "emails": n} for d, n in days],
 		"forecast_total": sum(n for _d, n in days),
 	}
-
-
-def _dry_renderer():
-	return Renderer()

@@ -164,6 +164,17 @@ class TestEngine(NurtureCase):
 		)
 		self.assertEqual(len(people), 3)
 
+	def test_a_preview_carries_no_live_tracking(self):
+		"""Opening a dry run's preview must not record opens or clicks for the person shown."""
+		marker = random_string(8).lower()
+		self.person(email=f"preview.{marker}@example.org")
+		campaign = self.campaign(audience_rules=frappe.as_json([["email", "like", f"preview.{marker}%"]]))
+		html = reports.dry_run(campaign.name, sample_size=1)["sample"][0]["emails"][0]["html"]
+		self.assertIn("https://example.org/roles", html, "links are shown as written")
+		for live in ("email_open", "email_click", "api.portal.unsubscribe", "unsubscribe?t="):
+			self.assertNotIn(live, html)
+		self.assertIn("rc-card", html, "the real branded layout")
+
 
 class TestAudienceAndContent(NurtureCase):
 	def test_pool_members_who_may_be_emailed_are_enrolled_at_launch(self):
