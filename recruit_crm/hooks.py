@@ -21,7 +21,11 @@ boot_session = "recruit_crm.boot.boot_session"
 doctype_js = {
 	"Job Applicant": "public/js/job_applicant.js",
 	"Job Opening": ["public/js/job_opening_share.js", "public/js/job_opening_rediscovery.js"],
-	"RC Candidate": ["public/js/candidate_engagement.js", "public/js/talent_pool_actions.js"],
+	"RC Candidate": [
+		"public/js/candidate_engagement.js",
+		"public/js/talent_pool_actions.js",
+		"public/js/candidate_pools.js",
+	],
 }
 doctype_list_js = {
 	"Job Applicant": ["public/js/talent_pool_actions.js"],

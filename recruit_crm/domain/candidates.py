@@ -215,3 +215,19 @@ def _split_tags(value: Any) -> list[str]:
 		return []
 	items = value.split(",") if isinstance(value, str) else list(value)
 	return sorted({str(t).strip() for t in items if str(t).strip()})
+
+
+TOP_SKILLS = 3
+
+
+def top_skills(rows: Iterable[Mapping[str, Any]], limit: int = TOP_SKILLS) -> str:
+	"""A person's strongest skills for lists: highest proficiency first, then most years, then name."""
+	ranked = sorted(
+		(r for r in rows if r.get("skill")),
+		key=lambda r: (
+			-PROFICIENCY_RANK.get(r.get("proficiency") or "", 0),
+			-float(r.get("years") or 0),
+			r["skill"],
+		),
+	)
+	return ", ".join(r["skill"] for r in ranked[:limit])

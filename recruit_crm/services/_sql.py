@@ -25,12 +25,14 @@ def multi_row_insert(
 	ignore: bool = False,
 	on_duplicate: str | None = None,
 	chunk: int = CHUNK,
+	table: str | None = None,
 ) -> int:
 	"""Insert `values` (one tuple per row, in `columns` order) into `doctype`'s table.
 
 	`ignore` skips rows whose keys exist (INSERT IGNORE); `on_duplicate` is the assignment list of
 	an ON DUPLICATE KEY UPDATE clause (column names only, never values). Returns the rows affected
-	as MariaDB counts them (an upsert that changes a row counts 2).
+	as MariaDB counts them (an upsert that changes a row counts 2). `table` names a table that is
+	not a doctype's (such as `__global_search`).
 	"""
 	if not values:
 		return 0
@@ -41,7 +43,7 @@ def multi_row_insert(
 	for start in range(0, len(values), chunk):
 		rows = values[start : start + chunk]
 		frappe.db.sql(
-			f"{verb} into `tab{doctype}` ({_columns(columns)}) values {', '.join([placeholder] * len(rows))}{tail}",
+			f"{verb} into `{table or 'tab' + doctype}` ({_columns(columns)}) values {', '.join([placeholder] * len(rows))}{tail}",
 			[v for row in rows for v in row],
 		)
 		affected += frappe.db.sql("select row_count()")[0][0]

@@ -1,6 +1,6 @@
-// "Add to Talent Pool" from the RC Candidate and Job Applicant list views (bulk) and from a
-// candidate's form. Loaded for the list views (doctype_list_js) and the candidate form
-// (doctype_js); each part only does something where it applies.
+// "Add to Talent Pool": the dialog, and the bulk action of the RC Candidate and Job Applicant
+// list views. The candidate form uses the dialog from candidate_pools.js.
+
 
 frappe.provide("recruit_crm.pools");
 
@@ -72,26 +72,3 @@ function rc_extend_listview(doctype, key) {
 
 rc_extend_listview("RC Candidate", "candidates");
 rc_extend_listview("Job Applicant", "job_applicants");
-
-frappe.ui.form.on("RC Candidate", {
-	refresh(frm) {
-		if (frm.is_new() || !frappe.model.can_read("RC Talent Pool")) return;
-		frm.add_custom_button(
-			__("Add to Talent Pool"),
-			() => recruit_crm.pools.add_to_pool_dialog({ candidates: [frm.doc.name], after: () => frm.reload_doc() }),
-			__("Actions"),
-		);
-		frappe.call("recruit_crm.api.talent_pool.candidate_pools", { candidate: frm.doc.name }).then((r) => {
-			const pools = r.message || [];
-			if (!pools.length) return;
-			const esc = frappe.utils.escape_html;
-			const links = pools
-				.map(
-					(p) =>
-						`<a href="/app/rc-talent-pool/${encodeURIComponent(p.talent_pool)}" title="${esc(p.reason || "")}">${esc(p.pool_name)}</a>`,
-				)
-				.join(", ");
-			frm.dashboard.set_headline_alert(`${__("In talent pools")}: ${links}`, "blue");
-		});
-	},
-});

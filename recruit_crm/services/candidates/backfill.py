@@ -11,6 +11,7 @@ from recruit_crm.domain.candidates import (
 )
 from recruit_crm.domain.types import CrmStage
 from recruit_crm.services.candidates.records import CANDIDATE, refresh_candidates
+from recruit_crm.services.candidates.search_index import index_candidates
 
 
 def link_unlinked_applicants(chunk_size: int = 5000) -> int:
@@ -115,6 +116,7 @@ def _bulk_create_missing_candidates(by_email: dict[str, dict]) -> None:
 			values,
 			ignore_duplicates=True,
 		)
+		index_candidates([v[0] for v in values])
 
 
 def _link_applicants_by_email(applicant_names: list[str]) -> int:

@@ -16,6 +16,8 @@ from recruit_crm.domain.candidates import PROFILE_FIELDS, PreparedImport, RowErr
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import EDUCATION_RANK, PROFICIENCY_RANK, CrmStage
 from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services.candidates.records import refresh_top_skills
+from recruit_crm.services.candidates.search_index import index_candidates
 
 CANDIDATE = "RC Candidate"
 CHUNK = 5000
@@ -181,6 +183,7 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 	target = {**existing, **names}
 	_add_skills(rows, target)
 	_add_tags(rows, target)
+	index_candidates(sorted(set(target.values())))
 
 
 def _column_value(row: dict, fieldname: str):
@@ -286,6 +289,7 @@ def _add_skills(rows: list[dict], target: dict[str, str]) -> None:
 		SKILL_COLUMNS,
 		values,
 	)
+	refresh_top_skills(parents)
 
 
 def _ensure_skills(skills: set[str]) -> None:

@@ -7,12 +7,13 @@ from frappe import _
 
 from recruit_crm.domain.candidates import (
 	PROFILE_FIELDS,
+	TOP_SKILLS,
 	InvalidEmail,
 	guess_name_from_email,
 	normalize_email,
 )
 from recruit_crm.domain.stages import stage_from_applications
-from recruit_crm.domain.types import CrmStage
+from recruit_crm.domain.types import CrmStage, Proficiency
 from recruit_crm.services._sql import bulk_update_by_name
 
 CANDIDATE = "RC Candidate"
@@ -253,3 +254,25 @@ def candidate_summary(candidate: str) -> dict:
 	if not values:
 		return {}
 	return values
+
+
+def refresh_top_skills(candidates: list[str]) -> None:
+	"""Set `top_skills` of these candidates from their skill rows (set-based, in chunks).
+
+	The order is the domain's (`top_skills`): proficiency, then years, then name.
+	"""
+	ranks = ", ".join(frappe.db.escape(p.value) for p in Proficiency)  # Beginner 1 .. Expert 4
+	for start in range(0, len(candidates), 5000):
+		frappe.db.sql(
+			f"""update `tab{CANDIDATE}` c
+			left join (
+				select parent, substring_index(group_concat(skill
+					order by field(proficiency, {ranks}) desc, years desc, skill separator ', '),
+					', ', {TOP_SKILLS}) as top
+				from `tabRC Candidate Skill` where parenttype = %(doctype)s and parent in %(names)s
+				group by parent
+			) s on s.parent = c.name
+			set c.top_skills = s.top
+			where c.name in %(names)s""",
+			{"names": candidates[start : start + 5000], "doctype": CANDIDATE},
+		)

@@ -159,3 +159,37 @@ class TestCandidateFormInTheDesk(DeskBrowserTestCase):
 			arg=stage,
 		)
 		page.wait_for_selector(f".list-row-container:has-text('Desk Engaged {self.tag}')")
+
+	def test_the_pools_banner_shows_once_however_the_form_is_reached(self):
+		from recruit_crm.services.pools import membership
+		from recruit_crm.tests.factories import make_talent_pool
+
+		pool = make_talent_pool(pool_name=f"RCT Banner {self.tag}")
+		membership.add_members(pool.name, [self.candidate.name], reason="test")
+		frappe.db.commit()  # nosemgrep: the server reads it
+		try:
+			page = self.page
+			page.goto(f"{self.base}/app/rc-candidate")  # the list view loads its scripts first
+			page.wait_for_selector(".list-row-container")
+			page.goto(f"{self.base}/app/rc-candidate/{self.candidate.name}")
+			page.wait_for_selector(".rc-pools-banner")
+			page.evaluate("cur_frm.refresh()")
+			page.wait_for_timeout(1500)
+			self.assertEqual(page.locator(".rc-pools-banner").count(), 1)
+			self.assertIn(pool.pool_name, page.inner_text(".rc-pools-banner"))
+		finally:
+			frappe.db.delete("RC Talent Pool Member", {"talent_pool": pool.name})
+			frappe.db.delete("RC Talent Pool Change", {"talent_pool": pool.name})
+			frappe.delete_doc("RC Talent Pool", pool.name, force=True, ignore_permissions=True)
+			frappe.db.commit()  # nosemgrep
+
+	def test_the_list_shows_readiness_score_skills_and_owner_not_the_stage_twice(self):
+		self.page.goto(f"{self.base}/app/rc-candidate?name={self.candidate.name}")
+		self.page.wait_for_selector(".list-row-container")
+		header = self.page.inner_text(".list-row-head")
+		for column in ("Engagement Score", "Top Skills", "Recruiter"):
+			self.assertIn(column, header)
+		self.assertNotIn("Readiness", header, "readiness is the indicator, not a column too")
+		row = self.page.locator(".list-row-container", has_text=self.candidate.full_name)
+		stage = frappe.db.get_value("RC Candidate", self.candidate.name, "readiness_stage") or "Cold"
+		self.assertIn(stage, row.inner_text(), "each row says how ready the person is")

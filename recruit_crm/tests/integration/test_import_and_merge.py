@@ -2,6 +2,7 @@
 
 import frappe
 from frappe.core.doctype.data_import.importer import Importer
+from frappe.utils import random_string
 
 from recruit_crm.services.candidates.bulk_import import import_candidates, read_csv
 from recruit_crm.tests.factories import ensure_skill, make_candidate, make_job_applicant, unique_email
@@ -194,3 +195,50 @@ class TestMerge(RCTestCase):
 		doc = make_candidate()
 		with self.assertRaises(frappe.ValidationError):
 			merge(doc.name, doc.name)
+
+
+class TestFoundFromTheSearchBar(RCTestCase):
+	def test_imported_and_backfilled_candidates_are_in_the_desk_search_at_once(self):
+		from frappe.utils.global_search import search
+
+		tag = f"rcsearch{random_string(8).lower()}"
+		report = import_candidates(
+			[
+				{
+					"full_name": f"Searchable {tag}",
+					"email": f"{tag}@example.org",
+					"skills": "Python:Expert:3; SQL",
+				}
+			]
+		)
+		name = report.created_names[0]
+		try:
+			# The search index is MyISAM (not rolled back with the test): look for this tag only.
+			self.assertEqual(
+				[r.name for r in search(tag, doctype="RC Candidate")], [name], "found from the search bar"
+			)
+			candidate = frappe.get_doc("RC Candidate", name)
+			self.assertEqual(candidate.top_skills, "Python, SQL", "top skills kept by the bulk path too")
+			candidate.full_name = f"Renamed {tag}x"
+			candidate.save()
+			self.assertEqual([r.name for r in search(f"{tag}x", doctype="RC Candidate")], [name])
+		finally:
+			frappe.db.rollback()
+			frappe.db.sql("delete from `__global_search` where name = %s", name)
+
+	def test_top_skills_in_sql_match_the_domain(self):
+		from recruit_crm.domain.candidates import top_skills
+		from recruit_crm.services.candidates.records import refresh_top_skills
+
+		doc = make_candidate(skills=[
+			{"skill": ensure_skill("RCT Go"), "proficiency": "Expert", "years": 5},
+			{"skill": ensure_skill("RCT Python"), "proficiency": "Expert", "years": 2},
+			{"skill": ensure_skill("RCT SQL"), "proficiency": "Intermediate", "years": 9},
+			{"skill": ensure_skill("RCT Rust"), "proficiency": "Beginner", "years": 1},
+		])  # fmt: skip
+		expected = top_skills(r.as_dict() for r in doc.skills)
+		frappe.db.set_value("RC Candidate", doc.name, "top_skills", None)
+		refresh_top_skills([doc.name])
+		self.assertEqual(frappe.db.get_value("RC Candidate", doc.name, "top_skills"), expected)
+		self.assertEqual(expected, "RCT Go, RCT Python, RCT SQL")
+		frappe.db.rollback()

@@ -153,3 +153,18 @@ class TestPrepareImport(unittest.TestCase):
 	def test_missing_name_is_guessed_from_email(self):
 		result = prepare_import([{"email": "mary.major@x.org"}])
 		self.assertEqual(result.rows[0]["full_name"], "Mary Major")
+
+
+class TestTopSkills(unittest.TestCase):
+	def test_strongest_first_then_years_then_name(self):
+		from recruit_crm.domain.candidates import top_skills
+
+		rows = [
+			{"skill": "SQL", "proficiency": "Intermediate", "years": 9},
+			{"skill": "Python", "proficiency": "Expert", "years": 2},
+			{"skill": "Go", "proficiency": "Expert", "years": 5},
+			{"skill": "Rust", "proficiency": "Beginner", "years": 1},
+			{"skill": "", "proficiency": "Expert", "years": 30},
+		]
+		self.assertEqual(top_skills(rows), "Go, Python, SQL")
+		self.assertEqual(top_skills([]), "")

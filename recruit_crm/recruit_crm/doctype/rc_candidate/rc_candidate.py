@@ -7,8 +7,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from recruit_crm.domain.candidates import InvalidEmail, normalize_email
-from recruit_crm.services.candidates import merge, records
+from recruit_crm.domain.candidates import InvalidEmail, normalize_email, top_skills
+from recruit_crm.services.candidates import merge, records, search_index
 
 
 class RCCandidate(Document):
@@ -106,6 +106,11 @@ class RCCandidate(Document):
 		self.normalize_alternate_emails()
 		self.validate_timezone()
 		self.dedupe_skills()
+		self.top_skills = top_skills(row.as_dict() for row in self.skills)
+
+	def on_update(self) -> None:
+		# Findable from the desk's search bar at once, not after Frappe's 15-minute index flush.
+		search_index.index_candidates([self.name])
 
 	def _is_data_import(self) -> bool:
 		return bool(frappe.flags.in_import or self.flags.updater_reference)

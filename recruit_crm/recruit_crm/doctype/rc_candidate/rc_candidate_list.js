@@ -1,5 +1,5 @@
 frappe.listview_settings["RC Candidate"] = {
-	add_fields: ["crm_stage", "do_not_contact", "engagement_updated_at"],
+	add_fields: ["readiness_stage", "crm_stage", "do_not_contact", "engagement_updated_at"],
 	formatters: {
 		// Stored scores are as of their last update; show them decayed to today, as pools,
 		// campaigns and rediscovery read them.
@@ -10,22 +10,16 @@ frappe.listview_settings["RC Candidate"] = {
 				const days = moment().diff(moment(doc.engagement_updated_at), "seconds") / 86400;
 				score *= Math.pow(0.5, Math.max(days, 0) / half_life);
 			}
-			return format_number(score, null, 2);
+			// One decimal, half up: the precision stage thresholds judge (domain/scoring.py).
+			return format_number(Math.floor(score * 10 + 0.5) / 10, null, 1);
 		},
 	},
+	// The list leads with readiness (how close someone is to a move); the CRM stage is a filter
+	// and shows on the form.
 	get_indicator(doc) {
 		if (doc.do_not_contact) return [__("Do Not Contact"), "red", "do_not_contact,=,1"];
-		const colors = {
-			Prospect: "gray",
-			Contacted: "blue",
-			Engaged: "cyan",
-			Applied: "orange",
-			Interviewing: "purple",
-			Offered: "yellow",
-			Hired: "green",
-			"Past Applicant": "light-blue",
-			"Not Interested": "darkgrey",
-		};
-		return [__(doc.crm_stage), colors[doc.crm_stage] || "gray", `crm_stage,=,${doc.crm_stage}`];
+		const stage = doc.readiness_stage || "Cold";
+		const colors = { Ready: "green", Hot: "orange", Warm: "yellow", Cold: "gray" };
+		return [__(stage), colors[stage] || "gray", `readiness_stage,=,${stage}`];
 	},
 };
