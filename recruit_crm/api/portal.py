@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
-from recruit_crm.services.compliance import renewal
+from recruit_crm.services.compliance import permission, renewal
 from recruit_crm.services.engagement import tracking
 from recruit_crm.services.portal import applications, community, preferences, visits
 from recruit_crm.services.portal.request_context import request_evidence
@@ -182,9 +182,11 @@ def portal_event(
 @frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
 @rate_limit(limit=10, seconds=600)
 def confirm_consent(t: str | None = None) -> None:
-	"""Consent renewal link: GET shows a confirm button (link scanners must not consent); POST records it."""
+	"""Consent renewal and permission request links: GET shows a confirm button (link scanners must
+	not consent); POST records it. Each token says which it is; the answer is the same for all."""
 	if frappe.request and frappe.request.method == "POST":
-		renewal.confirm_renewal(t, request_evidence())
+		evidence = request_evidence()
+		renewal.confirm_renewal(t, evidence) or permission.confirm(t, evidence)
 		frappe.respond_as_web_page(
 			_("Thank you"),
 			_("If your link was still valid, your choice is recorded. You can change it at any time."),

@@ -3,9 +3,10 @@
 import frappe
 from frappe import _
 
+from recruit_crm.api._params import names as names_param
 from recruit_crm.domain.roles import MANAGER_ROLES, holds_any
 from recruit_crm.domain.types import ConsentMethod
-from recruit_crm.services.compliance import consent, erasure, export, renewal
+from recruit_crm.services.compliance import consent, erasure, export, permission, renewal
 
 CANDIDATE = "RC Candidate"
 
@@ -59,6 +60,13 @@ def record_consent(
 	)
 
 
+@frappe.whitelist()
+def consent_ledger(candidate: str) -> list[dict]:
+	"""The candidate's consent ledger (what was given, how, when, until when, and what was withdrawn)."""
+	_check(candidate, "read")
+	return consent.ledger(candidate)
+
+
 @frappe.whitelist(methods=["POST"])
 def withdraw_consent(candidate: str, purpose: str, note: str | None = None) -> int:
 	"""The candidate withdrew consent for `purpose`; it stops everywhere at once."""
@@ -80,24 +88,20 @@ def send_consent_renewal(candidate: str) -> bool:
 	return renewal.send_renewal_request(candidate)
 
 
+@frappe.whitelist(methods=["POST"])
+def ask_for_permission(candidates: list | str) -> dict:
+	"""Email the chosen people who have not given permission a one-click way to give it."""
+	if not frappe.has_permission(CANDIDATE, "email"):
+		frappe.throw(_("Not permitted to email candidates."), frappe.PermissionError)
+	names = names_param(candidates)
+	if len(names) > 20_000:
+		frappe.throw(_("Ask at most 20,000 people at a time."))
+	return permission.ask(names)
+
+
 @frappe.whitelist()
-def consent_ledger(candidate: str) -> list[dict]:
-	"""The candidate's consent history, newest first."""
-	_check(candidate, "read")
-	return frappe.get_all(
-		"RC Consent",
-		filters={"candidate": candidate},
-		fields=[
-			"name",
-			"purpose",
-			"method",
-			"given_at",
-			"expires_on",
-			"withdrawn_at",
-			"withdrawal_method",
-			"evidence_form",
-			"ip_address",
-			"repermission_requested_at",
-		],
-		order_by="given_at desc",
-	)
+def permission_preview(candidates: list | str) -> dict:
+	"""How many of the chosen people would be asked, and why the others would not."""
+	frappe.has_permission(CANDIDATE, "read", throw=True)
+	askable, left_out = permission.who_may_be_asked(names_param(candidates))
+	return {"askable": len(askable), "left_out": left_out}

@@ -108,3 +108,12 @@ _HARD_BOUNCE = re.compile(
 def is_hard_bounce(error: str | None) -> bool:
 	"""Whether a delivery error says the recipient address is refused."""
 	return bool(error and _HARD_BOUNCE.search(error))
+
+
+def ledger_status(withdrawn_at: datetime | None, expires_on: date | None, today: date) -> str:
+	"""A ledger entry's state today: "Withdrawn", "Expired" or "Active"."""
+	if withdrawn_at:
+		return "Withdrawn"
+	if expires_on and expires_on < today:
+		return "Expired"
+	return "Active"

@@ -1,6 +1,6 @@
 """Background work for consent, retention and renewal."""
 
-from recruit_crm.services.compliance import renewal, retention
+from recruit_crm.services.compliance import permission, renewal, retention
 
 
 def request_consent_renewals() -> None:
@@ -11,3 +11,8 @@ def request_consent_renewals() -> None:
 def run_retention_daily() -> None:
 	"""Daily: lapse expired consent, then anonymise everyone whose retention period is over."""
 	retention.run_retention()
+
+
+def ask_for_permission(candidates: list[str]) -> None:
+	"""Queued job: send permission requests to one chunk of a large selection."""
+	permission.send_requests(candidates)

@@ -7,6 +7,7 @@ frappe.ui.form.on("RC Candidate", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		render_engagement(frm);
+		render_consent_ledger(frm);
 		frm.add_custom_button(__("Log Activity"), () => log_activity(frm));
 		if (frm.doc.is_anonymized) return;
 		const consent = __("Consent");
@@ -134,6 +135,36 @@ function log_activity(frm) {
 		},
 	});
 	d.show();
+}
+
+function render_consent_ledger(frm) {
+	const field = frm.get_field("consent_ledger_html");
+	if (!field) return;
+	frappe.xcall("recruit_crm.api.privacy.consent_ledger", { candidate: frm.doc.name }).then((rows) => {
+		if (!rows.length) {
+			field.$wrapper.html(`<p class="text-muted small">${__("No consent recorded yet. Use Consent → Record Consent, or ask for it from the list.")}</p>`);
+			return;
+		}
+		const colour = { Active: "green", Expired: "orange", Withdrawn: "red" };
+		const when = (v) => (v ? esc(frappe.datetime.str_to_user(v)) : "");
+		const lines = rows
+			.map(
+				(r) => `<tr>
+				<td>${esc(__(r.purpose))}</td>
+				<td><span class="indicator-pill ${colour[r.status] || "gray"}">${esc(__(r.status))}</span></td>
+				<td>${esc(__(r.method))}${r.evidence_form ? `<div class="small text-muted">${esc(r.evidence_form)}</div>` : ""}</td>
+				<td>${when(r.given_at)}</td>
+				<td>${when(r.expires_on)}</td>
+				<td>${when(r.withdrawn_at)}${r.withdrawal_method ? `<div class="small text-muted">${esc(__(r.withdrawal_method))}</div>` : ""}</td>
+				<td class="small text-muted">${esc(r.ip_address || "")}</td>
+			</tr>`,
+			)
+			.join("");
+		field.$wrapper.html(`<table class="table table-sm rc-consent-ledger">
+			<thead><tr><th>${__("Purpose")}</th><th>${__("State")}</th><th>${__("Given Via")}</th><th>${__("Given")}</th>
+				<th>${__("Expires")}</th><th>${__("Withdrawn")}</th><th>${__("From Address")}</th></tr></thead>
+			<tbody>${lines}</tbody></table>`);
+	});
 }
 
 function record_consent(frm) {

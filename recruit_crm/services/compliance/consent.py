@@ -14,7 +14,7 @@ from frappe import _
 from frappe.utils import getdate, now_datetime, today
 
 from recruit_crm.domain import web_input
-from recruit_crm.domain.consent import add_months
+from recruit_crm.domain.consent import add_months, ledger_status
 from recruit_crm.domain.types import ConsentMethod, ConsentPurpose, TouchpointChannel, TouchpointType
 from recruit_crm.services.engagement.touchpoints import record
 from recruit_crm.services.pools.membership import remove_members
@@ -244,6 +244,31 @@ def _leave_talent_pools(candidate: str, reason: str) -> None:
 		pluck="talent_pool",
 	):
 		remove_members(pool, [candidate], reason)
+
+
+def ledger(candidate: str) -> list[dict]:
+	"""The candidate's consent ledger, newest first, each entry with its state today."""
+	rows = frappe.get_all(
+		CONSENT,
+		filters={"candidate": candidate},
+		fields=[
+			"name",
+			"purpose",
+			"method",
+			"given_at",
+			"expires_on",
+			"withdrawn_at",
+			"withdrawal_method",
+			"evidence_form",
+			"ip_address",
+			"recorded_by",
+		],
+		order_by="given_at desc",
+	)
+	day = getdate(today())
+	for row in rows:
+		row.status = ledger_status(row.withdrawn_at, getdate(row.expires_on) if row.expires_on else None, day)
+	return rows
 
 
 def candidate_emails(candidate: str) -> list[str]:

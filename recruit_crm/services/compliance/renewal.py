@@ -83,15 +83,16 @@ def send_due_renewal_requests(limit: int = 5000) -> int:
 	return sent
 
 
-def confirm_renewal(token: str | None, evidence: dict) -> None:
+def confirm_renewal(token: str | None, evidence: dict) -> bool:
 	"""Renew each purpose named in a genuine renewal token; anything else does nothing."""
 	payload = tokens.read_token(token, RENEWAL)
 	if not payload:
-		return
+		return False
 	candidate = payload["s"]
 	if not frappe.db.exists(CANDIDATE, {"name": candidate, "is_anonymized": 0, "do_not_contact": 0}):
-		return
+		return False
 	for purpose in (payload.get("x") or {}).get("p") or []:
 		consent.give(
 			candidate, purpose, ConsentMethod.WEB_FORM.value, {**evidence, "form": "Consent renewal email"}
 		)
+	return True

@@ -144,6 +144,15 @@ class TestCandidateFormInTheDesk(DeskBrowserTestCase):
 			else:
 				self.assertIsNotNone(ledger[0].withdrawn_at)
 				self.assertFalse(has)
+			# The ledger itself is on the form, in its state today.
+			page.wait_for_selector(".rc-consent-ledger", state="attached")
+			row = page.locator(".rc-consent-ledger tbody tr", has_text="Talent Pool").first
+			expected = "Active" if action == "Record Consent" else "Withdrawn"
+			page.wait_for_function(
+				"(s) => document.querySelector('.rc-consent-ledger tbody tr')?.innerText.includes(s)",
+				arg=expected,
+			)
+			self.assertIn("Recruiter", row.text_content())
 
 	def test_the_readiness_report_opens_the_candidates_of_a_stage(self):
 		page = self.page

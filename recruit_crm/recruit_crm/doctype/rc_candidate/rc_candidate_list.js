@@ -1,5 +1,8 @@
 frappe.listview_settings["RC Candidate"] = {
 	add_fields: ["readiness_stage", "crm_stage", "do_not_contact", "engagement_updated_at"],
+	onload(listview) {
+		listview.page.add_actions_menu_item(__("Ask for Permission"), () => ask_for_permission(listview), false);
+	},
 	formatters: {
 		// Stored scores are as of their last update; show them decayed to today, as pools,
 		// campaigns and rediscovery read them.
@@ -23,3 +26,11 @@ frappe.listview_settings["RC Candidate"] = {
 		return [__(stage), colors[stage] || "gray", `readiness_stage,=,${stage}`];
 	},
 };
+
+function ask_for_permission(listview) {
+	const names = listview.get_checked_items(true);
+	if (!names.length) return frappe.msgprint(__("Tick the people to ask first."));
+	frappe.require("/assets/recruit_crm/js/permission_request.js", () =>
+		recruit_crm.permission.ask(names, () => listview.refresh()),
+	);
+}
