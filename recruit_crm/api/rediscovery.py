@@ -53,6 +53,7 @@ def invite_to_apply(job_opening: str, candidates: list | str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def enroll_in_campaign(job_opening: str, candidates: list | str, campaign: str) -> dict:
-	"""Enrol the chosen people in a nurture campaign (when a campaign feature is installed)."""
+	"""Enrol the chosen people in a nurture campaign; those who may not be emailed are skipped."""
 	_check(job_opening)
-	return {"enrolled": rediscovery.enroll_in_campaign(names_param(candidates), campaign, job_opening)}
+	frappe.get_doc("RC Nurture Campaign", campaign).check_permission("write")
+	return rediscovery.enroll_in_campaign(names_param(candidates), campaign, job_opening)

@@ -36,6 +36,7 @@ function render_results(frm, dialog, data) {
 			`${__("Experience")}: ${data.min_experience_years || 0}-${data.max_experience_years || "..."} ${__("years")}`,
 		data.location && `${__("Location")}: ${esc(data.location)}`,
 		`${__("Considered")}: ${format_number(data.considered, null, 0)}`,
+		`${__("Can be emailed")}: ${data.results.filter((c) => c.can_email).length} ${__("of")} ${data.results.length}`,
 	].filter(Boolean);
 	dialog.get_field("criteria").$wrapper.html(`<p class="small text-muted">${criteria.join(" &middot; ")}</p>`);
 	const $results = dialog.get_field("results").$wrapper;
@@ -63,6 +64,7 @@ function render_results(frm, dialog, data) {
 		<div class="mb-2">
 			<button class="btn btn-xs btn-default rc-add-pool">${__("Add to Talent Pool")}</button>
 			<button class="btn btn-xs btn-default rc-invite">${__("Invite to Apply")}</button>
+			<button class="btn btn-xs btn-default rc-ask">${__("Ask for Permission")}</button>
 			${data.can_enroll_in_campaign ? `<button class="btn btn-xs btn-default rc-campaign">${__("Enrol in Campaign")}</button>` : ""}
 			<span class="small text-muted ml-2">${__("Green: required skills they have; red: skills they lack.")}</span>
 		</div>
@@ -80,7 +82,10 @@ function render_results(frm, dialog, data) {
 	};
 	$results.find(".rc-pick-all").on("change", (e) => $results.find(".rc-pick").prop("checked", e.target.checked));
 	$results.find(".rc-add-pool").on("click", need((names) => recruit_crm_add_to_pool(names)));
-	$results.find(".rc-invite").on("click", need((names) => invite(frm, names)));
+	$results.find(".rc-invite").on("click", need((names) => invite(frm, names, data)));
+	$results.find(".rc-ask").on("click", need((names) =>
+		frappe.require("/assets/recruit_crm/js/permission_request.js", () => recruit_crm.permission.ask(names)),
+	));
 	$results.find(".rc-campaign").on("click", need((names) => enrol(frm, names)));
 }
 
@@ -104,8 +109,15 @@ function recruit_crm_add_to_pool(names) {
 	);
 }
 
-function invite(frm, names) {
-	frappe.confirm(__("Email {0} people an invitation to apply to {1}?", [names.length, frm.doc.job_title]), () =>
+function invite(frm, names, data) {
+	const can = data.results.filter((c) => names.includes(c.candidate) && c.can_email).length;
+	if (!can) {
+		return frappe.msgprint(
+			__("None of the {0} people ticked may be emailed yet (no permission, unsubscribed or do not contact). Ask them for permission first.", [names.length]),
+		);
+	}
+	const note = can < names.length ? " " + __("{0} of them cannot be emailed and will be skipped.", [names.length - can]) : "";
+	frappe.confirm(__("Email {0} people an invitation to apply to {1}?", [can, frm.doc.job_title]) + note, () =>
 		frappe
 			.call({
 				method: "recruit_crm.api.rediscovery.invite_to_apply",
@@ -127,7 +139,16 @@ function invite(frm, names) {
 
 function enrol(frm, names) {
 	frappe.prompt(
-		[{ fieldname: "campaign", fieldtype: "Data", label: __("Campaign"), reqd: 1 }],
+		[
+			{
+				fieldname: "campaign",
+				fieldtype: "Link",
+				options: "RC Nurture Campaign",
+				label: __("Campaign"),
+				reqd: 1,
+				get_query: () => ({ filters: { status: ["!=", "Completed"] } }),
+			},
+		],
 		(values) =>
 			frappe
 				.call({
@@ -135,7 +156,14 @@ function enrol(frm, names) {
 					args: { job_opening: frm.doc.name, candidates: names, campaign: values.campaign },
 					type: "POST",
 				})
-				.then((r) => frappe.show_alert({ message: __("{0} enrolled", [r.message.enrolled]), indicator: "green" })),
+				.then((r) =>
+					frappe.show_alert({
+						message: r.message.skipped
+							? __("{0} enrolled; {1} skipped (they may not be emailed or are already in it)", [r.message.enrolled, r.message.skipped])
+							: __("{0} enrolled", [r.message.enrolled]),
+						indicator: r.message.enrolled ? "green" : "orange",
+					}),
+				),
 		__("Enrol in Campaign"),
 	);
 }

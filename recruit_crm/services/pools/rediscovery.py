@@ -27,7 +27,9 @@ from recruit_crm.domain.rediscovery import (
 )
 from recruit_crm.services.engagement import touchpoints
 from recruit_crm.services.engagement.scoring import score_sql
+from recruit_crm.services.nurture import audience
 
+CAMPAIGN = "RC Nurture Campaign"
 SQL_SHORTLIST = 1000  # best by skills and designation, in scope
 SHORTLIST = 500  # best of those after engagement, loaded and ranked
 SCOPE_BATCH = 1500
@@ -389,18 +391,15 @@ def _record_touchpoints(rows: list[dict]) -> None:
 
 
 def campaign_enrolment_available() -> bool:
-	"""Whether an app has registered the `recruit_crm_enroll_in_campaign` hook."""
-	return bool(frappe.get_hooks("recruit_crm_enroll_in_campaign"))
+	"""Whether there is a campaign people can be enrolled in (not completed)."""
+	return bool(frappe.db.exists(CAMPAIGN, {"status": ("!=", "Completed")}))
 
 
-def enroll_in_campaign(candidates: list[str], campaign: str, job_opening: str | None = None) -> int:
-	"""Hand people to the nurture campaign hook; returns how many were enrolled.
+def enroll_in_campaign(candidates: list[str], campaign: str, job_opening: str | None = None) -> dict:
+	"""Enrol the chosen people in a nurture campaign; people who may not be emailed are skipped.
 
-	The hook point: `recruit_crm_enroll_in_campaign = ["module.fn"]`, fn(candidates, campaign,
-	source: dict) -> int. Raises when no campaign feature is installed.
+	Returns {"enrolled", "skipped"}.
 	"""
-	hooks = frappe.get_hooks("recruit_crm_enroll_in_campaign")
-	if not hooks:
-		frappe.throw(_("Campaigns are not available on this site yet."))
-	source = {"feature": "Find Candidates", "job_opening": job_opening}
-	return sum(int(frappe.get_attr(h)(list(candidates), campaign, source) or 0) for h in hooks)
+	if not frappe.db.exists(CAMPAIGN, campaign):
+		frappe.throw(_("Campaign {0} does not exist.").format(campaign), frappe.DoesNotExistError)
+	return audience.enroll(campaign, list(candidates), enrolled_by=frappe.session.user)

@@ -120,22 +120,25 @@ class TestFindCandidates(RCTestCase):
 		queued = frappe.get_last_doc("Email Queue")
 		self.assertIn(result["apply_link"].replace("&", "&amp;").split("?")[0], queued.message)
 
-	def test_campaign_enrolment_is_a_hook_point(self):
-		from unittest.mock import patch
-
+	def test_the_chosen_people_can_be_enrolled_in_a_campaign(self):
 		from recruit_crm.api.rediscovery import enroll_in_campaign
 		from recruit_crm.services.pools import rediscovery
+		from recruit_crm.tests.factories import (
+			ensure_sink_email_account,
+			make_email_template,
+			make_nurture_campaign,
+		)
 
-		self.assertFalse(rediscovery.campaign_enrolment_available())
-		with self.assertRaisesRegex(frappe.ValidationError, "Campaigns are not available"):
-			enroll_in_campaign(self.opening.name, [self.star], "Spring")
-		seen = []
-		with (
-			patch("frappe.get_hooks", return_value=["x.enrol"]),
-			patch(
-				"frappe.get_attr",
-				return_value=lambda c, campaign, source: seen.append((c, campaign, source)) or len(c),
-			),
-		):
-			self.assertEqual(enroll_in_campaign(self.opening.name, [self.star], "Spring"), {"enrolled": 1})
-		self.assertEqual(seen[0][2], {"feature": "Find Candidates", "job_opening": self.opening.name})
+		campaign = make_nurture_campaign(
+			ensure_sink_email_account(2699),
+			[{"step_type": "Send Email", "email_template": make_email_template()}],
+		)
+		self.assertTrue(rediscovery.campaign_enrolment_available())
+		frappe.db.set_value("RC Candidate", self.star, "has_marketing_consent", 1)
+		result = enroll_in_campaign(self.opening.name, [self.star, self.partial], campaign.name)
+		self.assertEqual(result, {"enrolled": 1, "skipped": 1}, "only people who may be emailed")
+		self.assertTrue(
+			frappe.db.exists(
+				"RC Nurture Enrollment", {"nurture_campaign": campaign.name, "candidate": self.star}
+			)
+		)
