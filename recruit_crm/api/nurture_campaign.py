@@ -1,11 +1,21 @@
-"""Desk endpoints for nurture campaigns: launch, pause, enrol, dry run, results, operator actions."""
+"""Desk endpoints for nurture campaigns: authoring (rule preview, merge fields, test sends), launch,
+pause, enrol, one-off emails, dry run, results, operator actions."""
 
 import frappe
 from frappe import _
 
 from recruit_crm.api._params import names as names_param
-from recruit_crm.domain.roles import CAMPAIGN_ROLES, MANAGER_ROLES, holds_any
-from recruit_crm.services.nurture import audience, constants, lifecycle, operator, reports
+from recruit_crm.domain.roles import CAMPAIGN_ROLES, HR_ROLES, MANAGER_ROLES, holds_any
+from recruit_crm.services.nurture import (
+	audience,
+	constants,
+	lifecycle,
+	one_off,
+	operator,
+	readiness,
+	rendering,
+	reports,
+)
 
 
 def _campaign(name: str, ptype: str = "read"):
@@ -19,11 +29,23 @@ def _require_hr() -> None:
 		frappe.throw(_("Only HR users manage campaigns."), frappe.PermissionError)
 
 
+def _my_email() -> str:
+	return frappe.db.get_value("User", frappe.session.user, "email") or frappe.session.user
+
+
+def _readable_candidates(candidates: list[str] | str) -> list[str]:
+	names = names_param(candidates)
+	return frappe.get_list(
+		constants.CANDIDATE, filters={"name": ["in", names or [""]]}, pluck="name", limit_page_length=0
+	)
+
+
 @frappe.whitelist(methods=["POST"])
 def launch(campaign: str) -> dict:
-	"""Activate the campaign and enrol its audience now."""
+	"""Activate the campaign and enrol its audience now (its Email Account must be ready to send)."""
 	_require_hr()
-	_campaign(campaign, "write")
+	doc = _campaign(campaign, "write")
+	readiness.require_ready(doc.email_account)
 	return lifecycle.launch(campaign)
 
 
@@ -36,9 +58,81 @@ def pause(campaign: str) -> None:
 
 @frappe.whitelist(methods=["POST"])
 def resume(campaign: str) -> None:
+	"""Carry on sending (its Email Account must be ready to send)."""
+	_require_hr()
+	doc = _campaign(campaign, "write")
+	readiness.require_ready(doc.email_account)
+	lifecycle.resume(campaign)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_test(campaign: str) -> dict:
+	"""Send each email step, rendered for a sample person of the audience, to the current user."""
 	_require_hr()
 	_campaign(campaign, "write")
-	lifecycle.resume(campaign)
+	return readiness.send_campaign_test(campaign, _my_email())
+
+
+@frappe.whitelist(methods=["POST"])
+def audience_preview(rules: dict | str) -> dict:
+	"""How many people the (unsaved) audience rules match, how many may be emailed, and the rules in
+	words; or the rule error."""
+	if not frappe.has_permission(constants.CANDIDATE, "read"):
+		frappe.throw(_("Not permitted to read candidates."), frappe.PermissionError)
+	parsed = frappe.parse_json(rules) if isinstance(rules, str) else rules
+	if not isinstance(parsed, dict) or "conditions" not in parsed:
+		frappe.throw(_("Expected rules from the rule editor."))
+	return audience.rules_preview(parsed)
+
+
+@frappe.whitelist()
+def merge_fields(
+	step_type: str = "Send Email",
+	job_opening: str | None = None,
+	content: str | None = None,
+	campaign_name: str | None = None,
+) -> list[dict]:
+	"""The merge fields an email step's templates can use, each with an example value."""
+	if not holds_any(frappe.get_roles(), HR_ROLES):
+		frappe.throw(_("Only HR users author campaign email."), frappe.PermissionError)
+	step = {"step_type": step_type, "job_opening": job_opening, "content": content}
+	return rendering.merge_fields(step, campaign_name)
+
+
+@frappe.whitelist(methods=["POST"])
+def preview_one_off(
+	candidates: list[str] | str,
+	email_account: str | None = None,
+	email_template: str | None = None,
+	subject: str | None = None,
+	body: str | None = None,
+) -> dict:
+	"""Who of the selected people would receive a one-off email (and who not, why), and the email."""
+	_require_one_off_author(email_template)
+	return one_off.preview(_readable_candidates(candidates), email_account, email_template, subject, body)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_one_off(
+	candidates: list[str] | str,
+	email_account: str,
+	email_template: str | None = None,
+	subject: str | None = None,
+	body: str | None = None,
+) -> dict:
+	"""Send one email to the selected people, through the campaign ledger and its send rules."""
+	_require_one_off_author(email_template)
+	return one_off.send(
+		_readable_candidates(candidates), email_account, email_template, subject, body, frappe.session.user
+	)
+
+
+def _require_one_off_author(email_template: str | None) -> None:
+	_require_hr()
+	if not frappe.has_permission(constants.CAMPAIGN, "create"):
+		frappe.throw(_("Not permitted to send campaign email."), frappe.PermissionError)
+	if email_template and not frappe.has_permission("Email Template", "read", email_template):
+		frappe.throw(_("Not permitted to use this Email Template."), frappe.PermissionError)
 
 
 @frappe.whitelist(methods=["POST"])

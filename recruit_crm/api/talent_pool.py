@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from recruit_crm.api._params import names as names_param
-from recruit_crm.domain.pool_rules import RuleError, field_catalog
+from recruit_crm.domain.pool_rules import RuleError, describe_rules, field_catalog
 from recruit_crm.permissions import can_see_pool
 from recruit_crm.services.pools import membership, smart
 from recruit_crm.services.pools.insights import export_members_csv, pool_insights
@@ -34,7 +34,8 @@ def rule_fields() -> list[dict]:
 
 @frappe.whitelist()
 def preview_count(rules: dict | str) -> dict:
-	"""How many candidates the (unsaved) rules match now, with a few examples, or the rule error."""
+	"""How many candidates the (unsaved) rules match now, with a few examples and the rules in words
+	(as the Rules in Words field will read once saved), or the rule error."""
 	_require_candidate_read()
 	try:
 		parsed = smart.parse_rules(rules)
@@ -45,7 +46,7 @@ def preview_count(rules: dict | str) -> dict:
 		return {"count": None, "error": str(e), "sample": []}
 	except RuleError as e:
 		return {"count": None, "error": str(e), "sample": []}
-	return {"count": count, "error": None, "sample": sample}
+	return {"count": count, "error": None, "sample": sample, "summary": describe_rules(parsed)}
 
 
 @frappe.whitelist(methods=["POST"])

@@ -59,10 +59,21 @@ class SmtpSink:
 		self.controller.stop()
 
 
-def upsert_loopback_account(name: str, port: int, sender: str, **extra) -> str:
-	"""An outgoing Email Account named `name` that sends to the sink on 127.0.0.1:`port`."""
-	import frappe
+def upsert_loopback_account(name: str, port: int, sender: str, tested: bool = True, **extra) -> str:
+	"""An outgoing Email Account named `name` that sends to the sink on 127.0.0.1:`port`.
 
+	Campaigns launch only from an account whose last test send passed (services/nurture/readiness):
+	a loopback account is recorded as tested now, with no error, unless `tested` is False."""
+	import frappe
+	from frappe.utils import now_datetime
+
+	if tested and frappe.db.has_column("Email Account", "rc_last_test_ok_at"):
+		extra = {
+			"rc_last_test_ok_at": now_datetime(),
+			"rc_last_error": None,
+			"rc_last_error_at": None,
+			**extra,
+		}
 	values = {
 		"email_id": sender,
 		"enable_outgoing": 1,

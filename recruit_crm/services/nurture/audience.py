@@ -11,7 +11,7 @@ from frappe.utils import flt, now_datetime
 
 from recruit_crm.domain import nurture
 from recruit_crm.domain.nurture import ExitReason
-from recruit_crm.domain.pool_rules import compile_rules
+from recruit_crm.domain.pool_rules import RuleError, compile_rules, describe_rules
 from recruit_crm.services.engagement.scoring import get_settings, score_sql
 from recruit_crm.services.nurture.campaigns import first_step_idx
 from recruit_crm.services.nurture.constants import (
@@ -73,6 +73,33 @@ def _audience_rules_sql(rules, params: dict) -> str | None:
 		sql = f"""select c.name from ({sql}) f join `tab{CANDIDATE}` c on c.name = f.name
 			where {" and ".join(score_conditions)}"""
 	return sql
+
+
+def rules_preview(rules: dict, sample_size: int = 5) -> dict:
+	"""What the rule editor shows under campaign rules: how many candidates match now, how many of
+	them may be emailed, a few of those, and the rules in words; or the error, if they do not compile."""
+	params: dict = {}
+	try:
+		sql = _audience_rules_sql(rules, params)
+	except RuleError as e:
+		return {"count": None, "sendable": None, "error": str(e), "sample": [], "summary": ""}
+	params["today"] = now_datetime().date()
+	matched = (
+		f"from `tab{CANDIDATE}` c where c.is_anonymized = 0 and c.name in (select a.name from ({sql}) a)"
+	)
+	count, sendable = frappe.db.sql(f"select count(*), coalesce(sum({SENDABLE_SQL}), 0) {matched}", params)[0]
+	sample = frappe.db.sql(
+		f"select c.name, c.full_name {matched} and {SENDABLE_SQL} order by c.name limit %(n)s",
+		{**params, "n": sample_size},
+		as_dict=True,
+	)
+	return {
+		"count": int(count),
+		"sendable": int(sendable),
+		"error": None,
+		"sample": sample,
+		"summary": describe_rules(rules),
+	}
 
 
 _SCORE_OPERATORS = {">", ">=", "<", "<=", "=", "!=", "between"}

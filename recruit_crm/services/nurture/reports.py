@@ -148,12 +148,7 @@ def dry_run(campaign: str, sample_size: int = 5, forecast_days: int = 30) -> dic
 			and e.status in ('Active', 'Waiting', 'Paused')"""
 		base = f"from `tabRC Candidate` c where c.name in (select a.name from ({sql}) a)"
 	entering = frappe.db.sql(f"select count(*) {base} and {SENDABLE_SQL}", params)[0][0]
-	left_out = dict(
-		frappe.db.sql(
-			f"select {constants.SUPPRESSION_REASON_SQL}, count(*) {base} and not {SENDABLE_SQL} group by 1",
-			params,
-		)
-	)
+	left_out, left_out_examples = left_out_by_reason(base, params)
 	already = frappe.db.sql(
 		f"""select count(*) from `tab{ENROLLMENT}` e where e.nurture_campaign = %(campaign)s
 		and e.candidate in (select a.name from ({sql}) a)""",
@@ -205,9 +200,35 @@ def dry_run(campaign: str, sample_size: int = 5, forecast_days: int = 30) -> dic
 		"manual": manual,
 		"entering": entering,
 		"left_out": left_out,
+		"left_out_help": {reason: _(constants.LEFT_OUT_HELP.get(reason, "")) for reason in left_out},
+		"left_out_examples": left_out_examples,
 		"already_enrolled": already,
 		"timezones": {k or _("(campaign default)"): v for k, v in Counter(timezones).most_common(10)},
 		"sample": sample,
 		"forecast": [{"date": str(d), "emails": n} for d, n in days],
 		"forecast_total": sum(n for _d, n in days),
 	}
+
+
+def left_out_by_reason(base: str, params: dict, examples: int = 3) -> tuple[dict[str, int], dict]:
+	"""How many of the people `base` selects may not be emailed, by the reason a recruiter can act
+	on (never asked, withdrew, expired, ...), and a few of them per reason.
+
+	`base` is a `from ... where ...` clause over RC Candidate aliased `c`; `params` holds `today`.
+	"""
+	reason = constants.LEFT_OUT_REASON_SQL
+	counts = dict(
+		frappe.db.sql(f"select {reason}, count(*) {base} and not {SENDABLE_SQL} group by 1", params)
+	)
+	samples: dict[str, list[dict]] = {}
+	if counts:
+		for row in frappe.db.sql(
+			f"""select x.reason, x.name, x.full_name from (
+				select y.*, row_number() over (partition by y.reason order by y.name) as n from (
+					select {reason} as reason, c.name, c.full_name {base} and not {SENDABLE_SQL}) y
+				) x where x.n <= %(examples)s order by x.reason, x.name""",
+			{**params, "examples": examples},
+			as_dict=True,
+		):
+			samples.setdefault(row.reason, []).append({"name": row.name, "full_name": row.full_name})
+	return counts, samples

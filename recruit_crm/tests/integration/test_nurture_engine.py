@@ -155,7 +155,7 @@ class TestEngine(NurtureCase):
 		campaign = self.campaign(audience_rules=frappe.as_json([["email", "like", f"dry.{marker}.%"]]))
 		result = reports.dry_run(campaign.name, sample_size=2)
 		self.assertEqual(result["entering"], 3)
-		self.assertEqual(result["left_out"], {"Consent Lost": 1})
+		self.assertEqual(result["left_out"], {"Never Asked": 1}, "never asked, told apart from withdrawn")
 		self.assertEqual(len(result["sample"]), 2)
 		self.assertTrue(result["sample"][0]["emails"][0]["subject"].startswith("Hello "))
 		self.assertEqual(result["forecast_total"], 3)

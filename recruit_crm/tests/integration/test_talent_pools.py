@@ -163,7 +163,9 @@ class TestSmartPools(RCTestCase):
 	def test_saving_a_smart_pool_fills_it_from_its_rules(self):
 		pool = make_talent_pool("Smart", skill_rule(self.skill))
 		self.assertEqual(active(pool.name), {self.expert, self.beginner})
-		self.assertEqual(pool.rules_summary, f"Skill has skill: {self.skill}")
+		self.assertEqual(
+			pool.rules_summary, f"Candidates who have the skill {self.skill}", "the rules read as a sentence"
+		)
 		row = frappe.db.get_value(
 			"RC Talent Pool Member",
 			{"talent_pool": pool.name, "candidate": self.expert},

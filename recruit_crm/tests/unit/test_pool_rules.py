@@ -98,9 +98,111 @@ class TestCompilation(unittest.TestCase):
 		self.assertEqual({f["name"] for f in catalog}, set(FIELDS))
 		self.assertTrue(all(f["operators"] for f in catalog))
 
-	def test_describe_reads_like_a_sentence(self):
+
+class TestRulesInWords(unittest.TestCase):
+	"""`describe_rules` is what a recruiter reads under "Rules in Words" on pools and campaigns."""
+
+	def test_conditions_read_as_one_sentence_about_candidates(self):
 		text = describe_rules(rules(cond("country", "=", "Kenya"), cond("engagement_score", ">", 5)))
-		self.assertEqual(text, "Country = Kenya and Engagement score > 5")
+		self.assertEqual(text, "Candidates whose country is Kenya and whose engagement score is above 5")
+
+	def test_three_conditions_are_listed_with_commas(self):
+		text = describe_rules(
+			rules(
+				cond("crm_stage", "in", ["Engaged", "Applied"]),
+				cond("total_experience_years", ">=", 3),
+				cond("tag", "has", "Relocating"),
+				match="any",
+			)
+		)
+		self.assertEqual(
+			text,
+			"Candidates whose CRM stage is Engaged or Applied, whose experience is at least 3 years "
+			"or who are tagged \u201cRelocating\u201d",
+		)
+
+	def test_a_skill_reads_with_its_level_and_years(self):
+		text = describe_rules(
+			rules(cond("skill", "has", {"skill": "Python", "min_proficiency": "Advanced", "min_years": 1.0}))
+		)
+		self.assertEqual(
+			text, "Candidates who have the skill Python at Advanced level or above with at least 1 year"
+		)
+		self.assertEqual(
+			describe_rules(rules(cond("skill", "has not", {"skill": "COBOL"}))),
+			"Candidates who do not have the skill COBOL",
+		)
+
+	def test_a_nested_group_reads_as_either_or(self):
+		text = describe_rules(
+			rules(
+				cond("skill", "has", {"skill": "Go"}),
+				rules(cond("country", "=", "Germany"), cond("engagement_score", ">=", 20), match="any"),
+			)
+		)
+		self.assertEqual(
+			text,
+			"Candidates who have the skill Go and either whose country is Germany "
+			"or whose engagement score is at least 20",
+		)
+
+	def test_yes_no_fields_say_what_the_person_has_or_is(self):
+		self.assertEqual(
+			describe_rules(rules(cond("has_marketing_consent", "=", 1), cond("do_not_contact", "=", 0))),
+			"Candidates who have marketing consent and who are not marked Do Not Contact",
+		)
+
+	def test_dates_and_day_windows_read_as_time(self):
+		self.assertEqual(
+			describe_rules(rules(cond("last_activity_at", "not in the last days", 30))),
+			"Candidates whose last activity was not in the last 30 days (or never)",
+		)
+		self.assertEqual(
+			describe_rules(rules(cond("last_activity_at", "before", "2026-03-01"))),
+			"Candidates whose last activity was before 1 March 2026",
+		)
+
+	def test_negative_lists_and_ranges(self):
+		self.assertEqual(
+			describe_rules(rules(cond("country", "not in", ["India", "Peru"]))),
+			"Candidates whose country is neither India nor Peru",
+		)
+		self.assertEqual(
+			describe_rules(rules(cond("engagement_score", "between", [10, 40.5]))),
+			"Candidates whose engagement score is between 10 and 40.5",
+		)
+		self.assertEqual(
+			describe_rules(rules(cond("education_level", ">=", "Master"))),
+			"Candidates whose education level is Master or higher",
+		)
+
+	def test_history_reads_as_what_happened(self):
+		self.assertEqual(
+			describe_rules(
+				rules(
+					cond("applied_for_designation", "in", ["Accountant", "Auditor"]),
+					cond("interviewed_for_designation", "not in", ["Clerk"]),
+				)
+			),
+			"Candidates who applied for a role as Accountant or Auditor and who were never interviewed "
+			"for a role as Clerk",
+		)
+
+	def test_text_values_are_quoted_and_like_reads_as_contains(self):
+		self.assertEqual(
+			describe_rules(rules(cond("current_title", "like", "engineer"))),
+			"Candidates whose current title contains \u201cengineer\u201d",
+		)
+
+	def test_a_condition_without_a_value_yet_does_not_fail(self):
+		self.assertEqual(
+			describe_rules(rules(cond("skill", "has", {"skill": ""}), cond("country", "=", ""))),
+			"Candidates who have the skill \u2026 and whose country is \u2026",
+		)
+
+	def test_nothing_to_describe_is_empty(self):
+		self.assertEqual(describe_rules(rules()), "")
+		self.assertEqual(describe_rules([["email", "like", "%x%"]]), "")
 
 
 class TestBadRules(unittest.TestCase):

@@ -31,6 +31,8 @@ class RCNurtureStep(Document):
 			"Past Applicant",
 			"Not Interested",
 		]
+		email_body: DF.TextEditor | None
+		email_subject: DF.Data | None
 		email_template: DF.Link | None
 		job_opening: DF.Link | None
 		label: DF.Data | None

@@ -1,8 +1,10 @@
 # Copyright (c) 2026, recruit_crm contributors
 # License: GNU General Public License v3. See license.txt
 
+import frappe
 from frappe.model.document import Document
 
+from recruit_crm.services.nurture import readiness
 from recruit_crm.services.portal.careers import sync_hrms_jobs_redirects
 
 
@@ -29,6 +31,7 @@ class RCSettings(Document):
 		careers_hero_title: DF.Data | None
 		community_interests: DF.SmallText | None
 		consent_validity_months: DF.Int
+		default_email_account: DF.Link | None
 		email_footer: DF.TextEditor | None
 		employer_value_proposition: DF.TextEditor | None
 		featured_content: DF.TableMultiSelect[RCFeaturedContent]
@@ -47,5 +50,15 @@ class RCSettings(Document):
 		welcome_campaign: DF.Link | None
 
 	# end: auto-generated types
+	def validate(self) -> None:
+		self.say_whether_the_sender_is_ready()
+
+	def say_whether_the_sender_is_ready(self) -> None:
+		"""Choosing a Default Sender that cannot send yet is allowed, but said (with the fix)."""
+		if self.default_email_account and self.has_value_changed("default_email_account"):
+			state = readiness.sender_state(self.default_email_account, with_errors=False)
+			if not state.ready:
+				frappe.msgprint(state.problem, title=frappe._("Default Sender"), indicator="orange")
+
 	def on_update(self) -> None:
 		sync_hrms_jobs_redirects(bool(self.get("redirect_hrms_jobs")))
