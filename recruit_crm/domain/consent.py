@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from recruit_crm.domain.types import ConsentPurpose
+from recruit_crm.domain.types import ConsentPurpose, LawfulBasis
 
 
 @dataclass(frozen=True)
@@ -60,15 +60,44 @@ def is_sendable(
 	has_bounced: bool,
 	has_marketing_consent: bool,
 	is_anonymized: bool,
+	legitimate_interest: bool = False,
+	objected: bool = False,
 ) -> bool:
-	"""May we send this person marketing email? (Same rule as the SQL filter other features use.)"""
+	"""May we send this person marketing email? (Same rule as the SQL filter other features use.)
+
+	On consent (the default) the person must have opted in. On legitimate interest no opt-in is
+	needed, but an objection (an unsubscribe, or a withdrawn consent) always wins."""
+	allowed = has_marketing_consent or (legitimate_interest and not objected)
 	return bool(
-		not do_not_contact
-		and not is_unsubscribed
-		and not has_bounced
-		and has_marketing_consent
-		and not is_anonymized
+		not do_not_contact and not is_unsubscribed and not has_bounced and allowed and not is_anonymized
 	)
+
+
+def marketing_basis(
+	*, has_valid_consent: bool, legitimate_interest: bool, objected: bool
+) -> LawfulBasis | None:
+	"""The basis a marketing email to this person relies on: their consent when they gave it (it
+	is the stronger one), else the organisation's legitimate interest when the site chose it and
+	they have not objected; None when neither holds."""
+	if has_valid_consent:
+		return LawfulBasis.CONSENT
+	if legitimate_interest and not objected:
+		return LawfulBasis.LEGITIMATE_INTEREST
+	return None
+
+
+# The same rules in SQL over `tabRC Candidate` aliased `c` (params: %(today)s). The site's choice
+# is read inside the statement (an uncommitted subquery MariaDB evaluates once), so every query
+# that filters on SENDABLE follows RC Settings without the caller passing anything.
+MARKETING_LI_SQL = """exists (select 1 from `tabSingles` s where s.doctype = 'RC Settings'
+	and s.field = 'marketing_basis' and s.value = 'Legitimate Interest')"""
+POOL_LI_SQL = MARKETING_LI_SQL.replace("marketing_basis", "talent_pool_basis")
+VALID_MARKETING_CONSENT_SQL = """(c.has_marketing_consent = 1
+	and (c.consent_expires_on is null or c.consent_expires_on >= %(today)s))"""
+MARKETING_ALLOWED_SQL = f"""({VALID_MARKETING_CONSENT_SQL}
+	or (c.marketing_objection = 0 and {MARKETING_LI_SQL}))"""
+BASIS_SQL = f"""case when {VALID_MARKETING_CONSENT_SQL} then '{LawfulBasis.CONSENT.value}'
+	when c.marketing_objection = 0 and {MARKETING_LI_SQL} then '{LawfulBasis.LEGITIMATE_INTEREST.value}' end"""
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,8 @@ class Person:
 	consent_expires_on: date | None = None
 	is_anonymized: bool = False
 	email_frequency: str = "Any"
+	legitimate_interest: bool = False  # the site sends nurture email on legitimate interest
+	objected: bool = False  # they objected (withdrew marketing consent or unsubscribed)
 	applied_since_enrolment: bool = False
 	hired: bool = False
 	replied: bool = False
@@ -276,7 +278,10 @@ def suppression_reason(person: Person, today: date) -> ExitReason | None:
 		return ExitReason.UNSUBSCRIBED
 	if person.has_bounced:
 		return ExitReason.BOUNCED
-	if not person.has_marketing_consent or (person.consent_expires_on and person.consent_expires_on < today):
+	consented = person.has_marketing_consent and not (
+		person.consent_expires_on and person.consent_expires_on < today
+	)
+	if not consented and not (person.legitimate_interest and not person.objected):
 		return ExitReason.CONSENT_LOST
 	if person.email_frequency == EmailFrequency.IMPORTANT_ONLY.value:
 		return ExitReason.PREFERENCES

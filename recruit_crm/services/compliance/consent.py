@@ -1,10 +1,15 @@
 """Consent ledger and contact flags.
 
 The ledger (RC Consent) is the record; the RC Candidate flags (`has_pool_consent`,
-`has_marketing_consent`, `consent_expires_on`, `is_unsubscribed`, `has_bounced`, `do_not_contact`)
-are kept in step with it in the same transaction, so every feature can filter with plain SQL:
-sendable = do_not_contact=0 and is_unsubscribed=0 and has_bounced=0 and has_marketing_consent=1
-and is_anonymized=0 (`SENDABLE_SQL`).
+`has_marketing_consent`, `consent_expires_on`, `marketing_objection`, `is_unsubscribed`,
+`has_bounced`, `do_not_contact`) are kept in step with it in the same transaction, so every feature
+can filter with plain SQL (`nurture.constants.SENDABLE_SQL`, built from `domain.consent`).
+
+Lawful basis (RC Settings): nurture email relies on consent by default; a site may choose
+legitimate interest instead, when no opt-in is needed but every message carries a notice and a
+one-click objection, and an objection (withdrawing marketing consent, unsubscribing) always wins.
+Talent pools likewise: on legitimate interest, people stay in pools when their consent lapses
+(withdrawal still takes them out).
 """
 
 from datetime import date
@@ -15,17 +20,18 @@ from frappe.utils import getdate, now_datetime, today
 
 from recruit_crm.domain import web_input
 from recruit_crm.domain.consent import add_months, ledger_status
-from recruit_crm.domain.types import ConsentMethod, ConsentPurpose, TouchpointChannel, TouchpointType
+from recruit_crm.domain.types import (
+	ConsentMethod,
+	ConsentPurpose,
+	LawfulBasis,
+	TouchpointChannel,
+	TouchpointType,
+)
 from recruit_crm.services.engagement.touchpoints import record
 from recruit_crm.services.pools.membership import remove_members
 
 CANDIDATE = "RC Candidate"
 CONSENT = "RC Consent"
-
-SENDABLE_SQL = (
-	"do_not_contact = 0 and is_unsubscribed = 0 and has_bounced = 0 "
-	"and has_marketing_consent = 1 and is_anonymized = 0"
-)
 
 # Queued mail about these documents is marketing: it stops the moment marketing consent goes.
 MARKETING_REFERENCE_DOCTYPES = (
@@ -82,7 +88,9 @@ def give(
 	)
 	doc.insert(ignore_permissions=True)  # after_insert keeps the flags in step
 	if purpose == ConsentPurpose.MARKETING_EMAIL.value:
-		frappe.db.set_value(CANDIDATE, candidate, "is_unsubscribed", 0, update_modified=False)
+		frappe.db.set_value(
+			CANDIDATE, candidate, {"is_unsubscribed": 0, "marketing_objection": 0}, update_modified=False
+		)
 	return doc.name
 
 
@@ -108,6 +116,8 @@ def withdraw(
 	closed = frappe.db.sql("select row_count()")[0][0]
 	sync_flags([candidate])
 	if purpose == ConsentPurpose.MARKETING_EMAIL.value:
+		# A withdrawal is also an objection: legitimate interest can never bring them back.
+		frappe.db.set_value(CANDIDATE, candidate, "marketing_objection", 1, update_modified=False)
 		cancel_queued_mail(candidate, marketing_only=True)
 	else:
 		_leave_talent_pools(candidate, _("Talent-pool consent withdrawn ({0})").format(method))
@@ -222,11 +232,45 @@ def expire_lapsed_consents() -> int:
 		today(),
 		pluck=True,
 	)
+	pools_need_consent = pool_basis() == LawfulBasis.CONSENT
 	for start in range(0, len(lapsed), 5000):
 		chunk = lapsed[start : start + 5000]
 		sync_flags(chunk)
-		_leave_pools_without_consent(chunk)
+		if pools_need_consent:
+			_leave_pools_without_consent(chunk)
 	return len(lapsed)
+
+
+def marketing_basis() -> LawfulBasis:
+	"""What nurture email relies on for people who have not consented (RC Settings)."""
+	return _basis("marketing_basis")
+
+
+def pool_basis() -> LawfulBasis:
+	"""What keeping people in talent pools relies on (RC Settings)."""
+	return _basis("talent_pool_basis")
+
+
+def _basis(field: str) -> LawfulBasis:
+	value = frappe.db.get_single_value("RC Settings", field)
+	return (
+		LawfulBasis.LEGITIMATE_INTEREST
+		if value == LawfulBasis.LEGITIMATE_INTEREST.value
+		else LawfulBasis.CONSENT
+	)
+
+
+DEFAULT_NOTICE = (
+	"You hear from us because of your earlier contact with our recruiting team: we think our "
+	"openings may interest you (our legitimate interest). You can object at any time, and we will "
+	"not write to you about openings again."
+)
+
+
+def legitimate_interest_notice() -> str:
+	"""The notice every message sent on legitimate interest carries (plain text)."""
+	text = frappe.db.get_single_value("RC Settings", "legitimate_interest_notice") or ""
+	return web_input.text_without_markup(text, 1000) or _(DEFAULT_NOTICE)
 
 
 def _leave_pools_without_consent(candidates: list[str]) -> None:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from frappe.utils import get_datetime, get_system_timezone
 
+from recruit_crm.domain.consent import MARKETING_ALLOWED_SQL
 from recruit_crm.domain.nurture import EMAIL_STEPS
 
 CAMPAIGN = "RC Nurture Campaign"
@@ -19,20 +20,55 @@ EMAIL_STEP_TYPES = tuple(s.value for s in EMAIL_STEPS)
 
 
 # A person may receive marketing email: the contract every feature filters on (alias `c`).
-SENDABLE_SQL = """(c.do_not_contact = 0 and c.is_unsubscribed = 0 and c.has_bounced = 0
-	and c.has_marketing_consent = 1 and c.is_anonymized = 0
-	and (c.consent_expires_on is null or c.consent_expires_on >= %(today)s)
+# Consent, or legitimate interest without an objection, as RC Settings chooses (domain.consent).
+SENDABLE_SQL = f"""(c.do_not_contact = 0 and c.is_unsubscribed = 0 and c.has_bounced = 0
+	and {MARKETING_ALLOWED_SQL} and c.is_anonymized = 0
 	and ifnull(c.email_frequency, '') != 'Important Only' and ifnull(c.email, '') != '')"""
 
 
 # Why a person may not receive it, in the order the domain checks (alias `c`).
-SUPPRESSION_REASON_SQL = """case
+SUPPRESSION_REASON_SQL = f"""case
 	when c.is_anonymized = 1 or c.do_not_contact = 1 then 'Do Not Contact'
 	when c.is_unsubscribed = 1 then 'Unsubscribed'
 	when c.has_bounced = 1 then 'Bounced'
-	when c.has_marketing_consent = 0 or c.consent_expires_on < %(today)s then 'Consent Lost'
+	when not {MARKETING_ALLOWED_SQL} then 'Consent Lost'
 	when c.email_frequency = 'Important Only' then 'Email Preferences'
 	else 'Do Not Contact' end"""
+
+
+# Why a person is left out of a dry run or a one-off email, for the recruiter reading it (alias
+# `c`): the delivery-time reasons above, with lost consent told apart through the consent ledger
+# (the latest marketing entry): never given, withdrawn, or expired. Delivery keeps using
+# SUPPRESSION_REASON_SQL; a consent-free person is "Never Asked" only when the ledger is empty.
+LEFT_OUT_REASON_SQL = f"""case
+	when c.is_anonymized = 1 or c.do_not_contact = 1 then 'Do Not Contact'
+	when c.is_unsubscribed = 1 then 'Unsubscribed'
+	when c.has_bounced = 1 then 'Bounced'
+	when ifnull(c.email, '') = '' then 'No Email Address'
+	when not {MARKETING_ALLOWED_SQL} then coalesce((
+		select case
+			when k.withdrawn_at is not null then 'Consent Withdrawn'
+			when k.expires_on < %(today)s or c.consent_expires_on < %(today)s then 'Consent Expired'
+			else 'Consent Lost' end
+		from `tabRC Consent` k where k.candidate = c.name and k.purpose = 'Marketing Email'
+		order by k.given_at desc, k.creation desc limit 1), 'Never Asked')
+	when c.email_frequency = 'Important Only' then 'Email Preferences'
+	else 'Do Not Contact' end"""
+
+# What each left-out reason means and what a recruiter can do about it.
+LEFT_OUT_HELP = {
+	"Never Asked": "No marketing consent on record: they were never asked. Ask them from the "
+	"candidate list (Actions > Ask for Permission).",
+	"Consent Withdrawn": "They withdrew their marketing consent. Only they can give it again.",
+	"Consent Expired": "Their marketing consent ran out. Ask again to renew it (Actions > Ask for "
+	"Permission).",
+	"Consent Lost": "Their consent flags and the consent ledger disagree; open the candidate to check.",
+	"Unsubscribed": "They unsubscribed from campaign email.",
+	"Bounced": "Their address bounced; correct the email address first.",
+	"No Email Address": "There is no email address on their record.",
+	"Do Not Contact": "Marked Do Not Contact (or anonymised).",
+	"Email Preferences": "They asked for important email only.",
+}
 
 
 def to_aware(value: datetime) -> datetime:

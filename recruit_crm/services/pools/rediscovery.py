@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, nowdate
 
+from recruit_crm.domain.consent import MARKETING_ALLOWED_SQL
 from recruit_crm.domain.rediscovery import (
 	PROFICIENCY_CREDIT,
 	UNKNOWN_PROFICIENCY_CREDIT,
@@ -37,9 +38,10 @@ SCOPE_BATCH = 1500
 IN_SCOPE_SQL = """c.is_anonymized = 0 and (c.application_count > 0 or exists (select 1
 	from `tabRC Talent Pool Member` m where m.candidate = c.name and m.removed_at is null))"""
 MAX_RESULTS = 200
+# Who may be emailed: consent, or legitimate interest without an objection (params: %(today)s).
 SENDABLE_SQL = (
 	"c.do_not_contact = 0 and c.is_unsubscribed = 0 and c.has_bounced = 0 "
-	"and c.has_marketing_consent = 1 and c.is_anonymized = 0"
+	f"and {MARKETING_ALLOWED_SQL} and c.is_anonymized = 0"
 )
 
 
@@ -272,7 +274,7 @@ def _display_fields(names: list[str]) -> dict[str, dict]:
 			{score_sql("c")} as engagement_score, c.readiness_stage, c.do_not_contact,
 			({SENDABLE_SQL}) as can_email
 		from `tabRC Candidate` c where c.name in %(names)s""",
-		{"names": names},
+		{"names": names, "today": nowdate()},
 		as_dict=True,
 	)
 	return {
@@ -320,7 +322,7 @@ def invite_to_apply(job_opening: str, candidates: list[str]) -> dict:
 			exists(select 1 from `tabJob Applicant` ja where ja.rc_candidate = c.name and ja.job_title = %(opening)s)
 				as has_applied
 		from `tabRC Candidate` c where c.name in %(names)s""",
-		{"names": names or [""], "opening": job_opening},
+		{"names": names or [""], "opening": job_opening, "today": nowdate()},
 		as_dict=True,
 	)
 	link = apply_link(job_opening)

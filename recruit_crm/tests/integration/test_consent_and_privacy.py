@@ -6,8 +6,8 @@ from frappe.core.doctype.communication.email import make as make_communication
 from frappe.utils import add_days, add_months, now_datetime, today
 
 from recruit_crm.services.compliance import consent, erasure, export, renewal, retention
-from recruit_crm.services.compliance.consent import SENDABLE_SQL
 from recruit_crm.services.engagement import touchpoints
+from recruit_crm.services.nurture.constants import SENDABLE_SQL
 from recruit_crm.tests.factories import (
 	make_candidate,
 	make_interview,
@@ -35,7 +35,10 @@ def flags(candidate: str) -> frappe._dict:
 
 def sendable(candidate: str) -> bool:
 	return bool(
-		frappe.db.sql(f"select 1 from `tabRC Candidate` where name = %s and {SENDABLE_SQL}", candidate)
+		frappe.db.sql(
+			f"select 1 from `tabRC Candidate` c where c.name = %(name)s and {SENDABLE_SQL}",
+			{"name": candidate, "today": frappe.utils.nowdate()},
+		)
 	)
 
 

@@ -44,6 +44,26 @@ class TestLedger(unittest.TestCase):
 		)  # fmt: skip
 		self.assertEqual(sendable, consented and not (dnc or unsub or bounced or anon))
 
+	@given(st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans())
+	def test_legitimate_interest_needs_no_opt_in_but_an_objection_always_wins(
+		self, dnc, unsub, bounced, consented, anon, objected
+	):
+		sendable = consent.is_sendable(
+			do_not_contact=dnc, is_unsubscribed=unsub, has_bounced=bounced, has_marketing_consent=consented,
+			is_anonymized=anon, legitimate_interest=True, objected=objected,
+		)  # fmt: skip
+		reachable = not (dnc or unsub or bounced or anon)
+		self.assertEqual(sendable, reachable and (consented or not objected))
+
+	def test_the_basis_a_message_relies_on(self):
+		basis = consent.marketing_basis
+		self.assertEqual(basis(has_valid_consent=True, legitimate_interest=True, objected=False), "Consent")
+		self.assertEqual(
+			basis(has_valid_consent=False, legitimate_interest=True, objected=False), "Legitimate Interest"
+		)
+		self.assertIsNone(basis(has_valid_consent=False, legitimate_interest=True, objected=True))
+		self.assertIsNone(basis(has_valid_consent=False, legitimate_interest=False, objected=False))
+
 
 class TestAddMonths(unittest.TestCase):
 	def test_month_end_is_clamped(self):

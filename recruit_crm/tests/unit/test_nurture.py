@@ -177,6 +177,17 @@ class TestGoalsAndExits(unittest.TestCase):
 		self.assertEqual(exit_reason(Goals(), person, self.today), ExitReason.CONSENT_LOST)
 		self.assertIsNone(exit_reason(Goals(), Person(consent_expires_on=self.today), self.today))
 
+	def test_on_legitimate_interest_no_consent_is_needed_until_they_object(self):
+		li = {"has_marketing_consent": False, "legitimate_interest": True}
+		self.assertIsNone(exit_reason(Goals(), Person(**li), self.today))
+		expired = Person(**li, consent_expires_on=self.today - timedelta(days=1))
+		self.assertIsNone(exit_reason(Goals(), expired, self.today))
+		self.assertEqual(
+			exit_reason(Goals(), Person(**li, objected=True), self.today), ExitReason.CONSENT_LOST
+		)
+		# Consent given still counts after an earlier objection was lifted by it.
+		self.assertIsNone(exit_reason(Goals(), Person(legitimate_interest=True, objected=True), self.today))
+
 	def test_goals(self):
 		self.assertEqual(
 			exit_reason(Goals(), Person(applied_since_enrolment=True), self.today), ExitReason.APPLIED
