@@ -18,26 +18,57 @@ def _connect(context) -> str:
 
 @click.group("recruit-crm")
 def recruit_crm():
-	"""Recruit CRM: demo data, benchmarks and bulk imports."""
+	"""Recruit CRM: demo site, benchmarks and bulk imports."""
 
 
-@recruit_crm.command("seed-demo")
-@click.option(
-	"--candidates", default=1000, show_default=True, help="How many synthetic candidates to create."
-)
-@click.option("--openings", default=30, show_default=True, help="Open Job Openings to ensure.")
-@click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same people).")
-@pass_context
-def seed_demo(context, candidates: int, openings: int, seed: int):
-	"""Fill the site with realistic synthetic candidates, skills, openings and applications."""
+def _demo_options(command):
+	for option in reversed(
+		(
+			click.option(
+				"--candidates", default=2000, show_default=True, help="People to add in this batch."
+			),
+			click.option(
+				"--seed", default=42, show_default=True, help="Random seed (same seed, same people)."
+			),
+			click.option("--months", default=18, show_default=True, help="How far back their histories go."),
+			click.option(
+				"--openings",
+				default=30,
+				hidden=True,
+				help="Ignored: the demo has its own catalogue of openings.",
+			),
+		)
+	):
+		command = option(command)
+	return pass_context(command)
+
+
+def _run_demo(context, candidates: int, seed: int, months: int) -> None:
 	from recruit_crm.services.candidates import demo
 
 	_connect(context)
 	try:
-		result = demo.seed_demo(candidates=candidates, openings=openings, seed=seed, progress=click.echo)
-		click.echo(json.dumps(result))
+		result = demo.build_demo(candidates=candidates, seed=seed, months=months, progress=click.echo)
+		click.echo(json.dumps(result, indent=1, default=str))
+	except demo.NoCompany as e:
+		raise click.ClickException(str(e)) from None
 	finally:
 		frappe.destroy()
+
+
+@recruit_crm.command("demo")
+@_demo_options
+def demo_site(context, candidates: int, seed: int, months: int, openings: int):
+	"""Make the site look lived-in: openings, recruiters, people with believable histories, consent,
+	pools, campaigns and a "Join us" page. Run again to add another batch of people; no email is sent."""
+	_run_demo(context, candidates, seed, months)
+
+
+@recruit_crm.command("seed-demo")
+@_demo_options
+def seed_demo(context, candidates: int, seed: int, months: int, openings: int):
+	"""The same as `demo` (its former name)."""
+	_run_demo(context, candidates, seed, months)
 
 
 @recruit_crm.command("benchmark")

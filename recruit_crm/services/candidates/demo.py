@@ -1,250 +1,209 @@
-"""Realistic synthetic data for demos and benchmarks, written in bulk.
+"""A demo site that looks lived-in: `bench --site SITE recruit-crm demo`.
 
-Everything goes through the same bulk paths the product uses (the candidate importer,
-set-based refreshes), so seeding 100k people takes a minute, not an afternoon.
+Builds, from one seed, people with believable histories over the last months: openings posted and
+closed, recruiters who own candidates, applications in every status, a bounded set of them worked
+through HRMS (interviews, offers, a few hires), email, calls, meetings, portal visits and content
+views, a consent ledger with evidence, talent pools, nurture campaigns with their results, and a
+"Join us" page. Masters are created once; every run adds a new batch of people.
+
+Everything at scale is set-based and goes through the product's own paths (the bulk importer, the
+one touchpoint writer, the consent flags, the pool and scoring services): the cost grows with the
+rows written, never with round trips per person; only a bounded set of applications is worked as
+HRMS documents. No email is sent.
 """
 
 import random
-from datetime import timedelta
-
-from faker import Faker
+import time
+from collections import Counter
+from collections.abc import Callable
 
 import frappe
+from frappe.utils import now_datetime
 
-from recruit_crm.services._sql import multi_row_insert
-from recruit_crm.services.candidates.bulk_import import import_candidates
+from recruit_crm.domain.demo_history import person_history
+from recruit_crm.services.candidates import (
+	demo_engagement,
+	demo_hrms,
+	demo_masters,
+	demo_nurture,
+	demo_people,
+	demo_site,
+)
+from recruit_crm.services.candidates.demo_people import Person, make_candidate_rows
 from recruit_crm.services.candidates.records import refresh_candidates
+from recruit_crm.services.engagement import scoring
 
-SKILLS = (
-	"Python", "JavaScript", "TypeScript", "SQL", "Go", "Java", "Kotlin", "Swift", "React", "Vue",
-	"Django", "Frappe", "Kubernetes", "Docker", "AWS", "GCP", "Terraform", "Linux", "PostgreSQL",
-	"MariaDB", "Redis", "Data Analysis", "Machine Learning", "Statistics", "Excel", "Accounting",
-	"Payroll", "Recruiting", "Negotiation", "Sales", "Marketing", "SEO", "Copywriting", "Figma",
-	"UX Research", "Product Management", "Project Management", "Customer Support", "Leadership", "Public Speaking",
-)  # fmt: skip
+__all__ = ["NoCompany", "build_demo", "make_candidate_rows", "site_summary"]
 
-DESIGNATION_SKILLS = {
-	"Software Engineer": ("Python", "JavaScript", "SQL", "Docker", "Linux"),
-	"Frontend Engineer": ("JavaScript", "TypeScript", "React", "Vue", "Figma"),
-	"Data Analyst": ("SQL", "Python", "Data Analysis", "Statistics", "Excel"),
-	"Data Scientist": ("Python", "Machine Learning", "Statistics", "SQL"),
-	"DevOps Engineer": ("Kubernetes", "Docker", "AWS", "Terraform", "Linux"),
-	"Product Manager": ("Product Management", "UX Research", "Leadership", "Public Speaking"),
-	"Accountant": ("Accounting", "Excel", "Payroll"),
-	"Sales Executive": ("Sales", "Negotiation", "Public Speaking"),
-	"Marketing Specialist": ("Marketing", "SEO", "Copywriting"),
-	"Support Specialist": ("Customer Support", "Excel", "Linux"),
-}
-
-COUNTRIES = (
-	"India",
-	"United States",
-	"United Kingdom",
-	"Germany",
-	"France",
-	"Canada",
-	"Brazil",
-	"Kenya",
-	"Singapore",
-	"Australia",
-)
-TIMEZONES = {
-	"India": "Asia/Kolkata", "United States": "America/New_York", "United Kingdom": "Europe/London",
-	"Germany": "Europe/Berlin", "France": "Europe/Paris", "Canada": "America/Toronto",
-	"Brazil": "America/Sao_Paulo", "Kenya": "Africa/Nairobi", "Singapore": "Asia/Singapore",
-	"Australia": "Australia/Sydney",
-}  # fmt: skip
-EDUCATION = (
-	"Secondary",
-	"Vocational",
-	"Associate",
-	"Bachelor",
-	"Bachelor",
-	"Bachelor",
-	"Master",
-	"Master",
-	"Doctorate",
-)
-PROFICIENCIES = ("Beginner", "Intermediate", "Intermediate", "Advanced", "Advanced", "Expert")
-SOURCES = ("Website Listing", "Walk In", "Employee Referral", "Campaign")
-MEDIUMS = ("linkedin", "email", "job-board", "referral", "event", "organic")
-APPLICATION_STATUSES = ("Open", "Open", "Replied", "Hold", "Rejected", "Rejected", "Rejected", "Accepted")
+CHUNK = 5000
 
 
-def make_candidate_rows(count: int, seed: int = 42, email_prefix: str = "") -> list[dict]:
-	"""`count` synthetic candidate import rows (Faker), reproducible for a given seed."""
-	fake = Faker()
-	Faker.seed(seed)
-	rnd = random.Random(seed)
-	rows = []
-	for i in range(count):
-		first, last = fake.first_name(), fake.last_name()
-		country = rnd.choice(COUNTRIES)
-		designation = rnd.choice(list(DESIGNATION_SKILLS))
-		pool = list(DESIGNATION_SKILLS[designation]) + rnd.sample(SKILLS, 2)
-		skills = rnd.sample(pool, k=min(len(pool), rnd.randint(2, 6)))
-		experience = round(rnd.uniform(0, 25), 1)
-		rows.append(
-			{
-				"email": f"{email_prefix}{first}.{last}.{i}@{fake.free_email_domain()}".lower(),
-				"full_name": f"{first} {last}",
-				"phone": fake.numerify("+1-###-###-####"),
-				"current_title": designation,
-				"current_employer": fake.company(),
-				"location": fake.city(),
-				"country": country,
-				"timezone": TIMEZONES[country],
-				"total_experience_years": experience,
-				"education_level": rnd.choice(EDUCATION),
-				"education_field": rnd.choice(
-					("Computer Science", "Economics", "Design", "Business", "Mathematics")
-				),
-				"education_institution": f"{fake.city()} University",
-				"source": rnd.choice(SOURCES),
-				"source_medium": rnd.choice(MEDIUMS),
-				"source_campaign": rnd.choice(("", "spring-hiring", "campus-drive", "tech-meetup")),
-				"tags": ",".join(
-					rnd.sample(
-						("remote", "relocate", "senior", "junior", "contract", "boomerang"),
-						k=rnd.randint(0, 2),
-					)
-				),
-				"skills": [
-					{
-						"skill": s,
-						"proficiency": rnd.choice(PROFICIENCIES),
-						"years": round(min(experience, rnd.uniform(0.5, 10)), 1),
-					}
-					for s in skills
-				],
-			}
-		)
-	return rows
+class NoCompany(frappe.ValidationError):
+	"""The site has no Company yet: job openings, offers and employees need one."""
 
 
-def seed_demo(candidates: int = 1000, openings: int = 30, seed: int = 42, progress=print) -> dict:
-	"""Fill the site with candidates, openings and applications; returns what was created."""
-	company = frappe.db.get_value("Company", {}, "name")
-	if not company:
-		frappe.throw("Complete the ERPNext setup wizard (a Company is needed) before seeding demo data.")
-	rnd = random.Random(seed)
-	_ensure_masters()
-	opening_names = _ensure_openings(company, openings, rnd)
-	progress(f"masters ready, {len(opening_names)} job openings")
-
-	rows = make_candidate_rows(candidates, seed=seed, email_prefix="demo.")
-	progress(f"generated {len(rows)} candidate rows")
-	report = import_candidates(rows)
-	frappe.db.commit()  # nosemgrep: long seeding job, committed in stages
-	progress(f"candidates: {report.created} created, {report.merged_into_existing} merged")
-
-	applicants = _seed_applications(rnd, opening_names)
-	frappe.db.commit()  # nosemgrep
-	progress(f"applications: {applicants}")
-	return {
-		"candidates": report.created,
-		"merged": report.merged_into_existing,
-		"applications": applicants,
-		"openings": len(opening_names),
-	}
-
-
-def _ensure_masters() -> None:
-	now = frappe.utils.now_datetime()
-	user = frappe.session.user
-	multi_row_insert(
-		"Skill", ("name", "skill_name", "creation", "modified", "owner", "modified_by"),
-		[(s, s, now, now, user, user) for s in SKILLS], ignore=True,
-	)  # fmt: skip
-	for source in SOURCES:
-		if not frappe.db.exists("Job Applicant Source", source):
-			frappe.get_doc({"doctype": "Job Applicant Source", "source_name": source}).insert(
-				ignore_permissions=True
-			)
-	for designation, skills in DESIGNATION_SKILLS.items():
-		if frappe.db.exists("Designation", designation):
-			continue
-		doc = frappe.get_doc({"doctype": "Designation", "designation_name": designation})
-		if frappe.get_meta("Designation").has_field("skills"):
-			for skill in skills:
-				doc.append("skills", {"skill": skill})
-		doc.insert(ignore_permissions=True)
-
-
-def _ensure_openings(company: str, count: int, rnd: random.Random) -> list[str]:
-	existing = frappe.get_all("Job Opening", filters={"status": "Open", "company": company}, pluck="name")
-	designations = list(DESIGNATION_SKILLS)
-	for i in range(len(existing), count):
-		designation = designations[i % len(designations)]
-		doc = frappe.get_doc(
-			{
-				"doctype": "Job Opening",
-				"job_title": f"{designation} {i + 1}",
-				"designation": designation,
-				"company": company,
-				"status": "Open",
-				"publish": 1,
-				"description": f"<p>Join us as a {designation}. Remote friendly, great team.</p>",
-				"lower_range": rnd.choice((40000, 60000, 80000)),
-				"upper_range": rnd.choice((90000, 120000, 150000)),
-				"currency": frappe.db.get_value("Company", company, "default_currency"),
-			}
-		)
-		doc.flags.ignore_validate = False
-		doc.insert(ignore_permissions=True)
-		existing.append(doc.name)
-	return existing
-
-
-def _seed_applications(rnd: random.Random, openings: list[str]) -> int:
-	"""Applications for about 40% of demo candidates, written in bulk with their links."""
-	if not openings:
-		return 0
-	opening_rows = {
-		o.name: o
-		for o in frappe.get_all(
-			"Job Opening", filters={"name": ["in", openings]}, fields=["name", "designation"]
-		)
-	}
-	candidates = frappe.db.sql(
-		"""select c.name, c.email, c.full_name, c.country from `tabRC Candidate` c
-		where c.email like 'demo.%%' and not exists
-			(select 1 from `tabJob Applicant` ja where ja.rc_candidate = c.name)""",
-		as_dict=True,
+def demo_company() -> str:
+	"""The company the demo hires for: the career site's, else the default, else the only one."""
+	company = (
+		frappe.db.get_single_value("RC Settings", "careers_company")
+		or frappe.defaults.get_global_default("company")
+		or frappe.db.get_value("Company", {}, "name")
 	)
-	now = frappe.utils.now_datetime()
-	user = frappe.session.user
-	taken = set()
-	values = []
-	touched = []
-	for c in candidates:
-		if rnd.random() > 0.4:
-			continue
-		touched.append(c.name)
-		for opening in rnd.sample(openings, k=rnd.randint(1, min(3, len(openings)))):
-			name = c.email
-			n = 0
-			while name in taken:
-				n += 1
-				name = f"{c.email}-{n}"
-			taken.add(name)
-			created = now - timedelta(days=rnd.randint(0, 900))
-			values.append(
-				(
-					name, c.full_name, c.email, rnd.choice(APPLICATION_STATUSES), opening,
-					opening_rows[opening].designation, c.country, "Website Listing", c.name,
-					created, created, user, user,
-				)
-			)  # fmt: skip
-	multi_row_insert(
-		"Job Applicant",
-		(
-			"name", "applicant_name", "email_id", "status", "job_title", "designation", "country", "source",
-			"rc_candidate", "creation", "modified", "owner", "modified_by",
-		),
-		values,
-		ignore=True,
-	)  # fmt: skip
-	for start in range(0, len(touched), 5000):
-		refresh_candidates(touched[start : start + 5000])
-	return len(values)
+	if not company or not frappe.db.exists("Company", company):
+		raise NoCompany(
+			"This site has no Company yet, and job openings, offers and employees belong to one. "
+			"Log in to the desk as Administrator and complete ERPNext's setup wizard (it creates the "
+			"Company), then run `bench --site SITE recruit-crm demo` again."
+		)
+	return company
+
+
+def build_demo(
+	candidates: int = 2000,
+	seed: int = 42,
+	months: int = 18,
+	progress: Callable[[str], None] = print,
+	commit: bool = True,
+) -> dict:
+	"""Add a batch of `candidates` people with `months` of history to the site; returns what it made.
+
+	The same seed on the same site state builds the same people. Raises NoCompany when the site
+	has no Company.
+	"""
+	company = demo_company()
+	clock = _Clock(progress, commit)
+	muted, frappe.flags.mute_emails = frappe.flags.mute_emails, True
+	try:
+		return _build(company, max(0, int(candidates)), int(seed), max(1, int(months)), clock)
+	finally:
+		frappe.flags.mute_emails = muted
+
+
+def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") -> dict:
+	now = now_datetime()
+	masters = demo_masters.ensure_masters(company, seed, now)
+	contents = demo_site.ensure_content(_departments(company))
+	page = demo_site.ensure_join_us_page(company)
+	pools = demo_site.ensure_pools(masters.recruiters[0], masters.openings[3])
+	campaigns = demo_nurture.ensure_campaigns(masters, contents, pools, now)
+	clock.lap(f"masters: {len(masters.openings)} openings, {len(masters.recruiters)} recruiters, /{page}")
+
+	first = demo_people.next_number()
+	# Two streams: who people are (names, addresses) depends on the seed and their numbers only,
+	# never on the clock or the site's openings, which shape what happened to them.
+	rnd = random.Random(f"{seed}:{first}")
+	who = random.Random(f"{seed}:{first}:people")
+	validity = frappe.db.get_single_value("RC Settings", "consent_validity_months")
+	validity = 12 if validity is None else int(validity)
+	people = []
+	for number in range(first, first + count):
+		history = person_history(rnd, now, months, masters.windows, len(contents), validity)
+		people.append(Person(number, demo_people.profile(who, number, history.persona), history))
+	clock.lap(f"{count} people and their histories generated (from #{first})", commit=False)
+
+	demo_people.import_people(people, masters.recruiters, rnd)
+	clock.lap(f"people imported: {sum(1 for p in people if p.name)}")
+
+	bulk, worked = demo_people.plan_applications(people, masters.windows, demo_hrms.subset_size(count), now)
+	applicants = demo_people.write_applications(bulk, masters)
+	applied = demo_engagement.record_applications(applicants)
+	clock.lap(f"applications: {len(applicants)} set-based ({applied} Applied touchpoints)")
+
+	hrms = demo_hrms.work_applications(worked, masters, rnd, now)
+	clock.lap(f"worked in HRMS: {hrms}")
+
+	touched = demo_engagement.record_histories(people, masters, contents)
+	consents = demo_engagement.write_consents(people, rnd)
+	clock.lap(f"touchpoints: {touched}; consent ledger: {consents} entries")
+
+	nurture = demo_nurture.write_histories(campaigns, people, rnd, now)
+	clock.lap(f"campaigns: {nurture}")
+
+	with_applications = [p.name for p in people if p.name and p.history.applications]
+	for start in range(0, len(with_applications), CHUNK):
+		refresh_candidates(with_applications[start : start + CHUNK])
+	scored = scoring.recompute_all()
+	clock.lap(f"stages and scores: {scored}")
+
+	members = demo_site.fill_pools(pools, people, masters.recruiters[0], rnd)
+	clock.lap(f"pools: {members}")
+
+	return {
+		"people": sum(1 for p in people if p.name),
+		"first_number": first,
+		"openings": len(masters.openings),
+		"recruiters": masters.recruiters,
+		"applications": len(applicants) + hrms["Job Applicant"],
+		"hrms_documents": {k: v for k, v in hrms.items() if k != "first_error"},
+		"touchpoints_recorded": applied + touched + nurture["touchpoints"],
+		"consent_entries": consents,
+		"campaigns": nurture,
+		"pools": members,
+		"page": f"/{page}",
+		"seconds": round(clock.total(), 1),
+		**site_summary(),
+	}
+
+
+def _departments(company: str) -> dict[str, str]:
+	return dict(
+		frappe.get_all(
+			"Department", filters={"company": company}, fields=["department_name", "name"], as_list=True
+		)
+	)
+
+
+def site_summary() -> dict:
+	"""The distributions a demo is judged by, over the whole site."""
+	stages = dict(frappe.db.sql("select crm_stage, count(*) from `tabRC Candidate` group by crm_stage"))
+	readiness = dict(
+		frappe.db.sql("select readiness_stage, count(*) from `tabRC Candidate` group by readiness_stage")
+	)
+	people = sum(stages.values()) or 1
+	flags = frappe.db.sql(
+		"""select sum(has_pool_consent), sum(has_marketing_consent), sum(is_unsubscribed), sum(do_not_contact),
+			sum(has_bounced) from `tabRC Candidate`"""
+	)[0]
+	months = frappe.db.sql(
+		"""select date_format(occurred_at, '%Y-%m') m, count(*) from `tabRC Touchpoint` group by m order by m"""
+	)
+	consent = Counter(
+		dict(
+			frappe.db.sql(
+				"""select case when withdrawn_at is not null then 'withdrawn'
+					when expires_on < curdate() then 'expired' else 'valid' end, count(*)
+				from `tabRC Consent` group by 1"""
+			)
+		)
+	)
+	return {
+		"crm_stages": stages,
+		"readiness": readiness,
+		"consent_share": {
+			key: round(float(value or 0) / people, 3)
+			for key, value in zip(
+				("pool", "marketing", "unsubscribed", "do_not_contact", "bounced"), flags, strict=True
+			)
+		},
+		"consent_ledger": dict(consent),
+		"touchpoints_by_month": dict(months),
+	}
+
+
+class _Clock:
+	"""Progress lines with the time each step took; commits between steps when asked."""
+
+	def __init__(self, progress: Callable[[str], None], commit: bool):
+		self.progress = progress
+		self.commit = commit
+		self.start = self.last = time.perf_counter()
+
+	def lap(self, what: str, commit: bool = True) -> None:
+		if commit and self.commit:
+			frappe.db.commit()  # nosemgrep: a long seeding run, committed step by step
+		now = time.perf_counter()
+		self.progress(f"[{now - self.start:6.1f}s +{now - self.last:5.1f}s] {what}")
+		self.last = now
+
+	def total(self) -> float:
+		return time.perf_counter() - self.start
