@@ -20,16 +20,29 @@ before_tests = "recruit_crm.setup.install.before_tests"
 boot_session = "recruit_crm.boot.boot_session"
 doctype_js = {
 	"Job Applicant": "public/js/job_applicant.js",
-	"Job Opening": ["public/js/job_opening_share.js", "public/js/job_opening_rediscovery.js"],
+	"Job Opening": [
+		"public/js/job_opening_share.js",
+		"public/js/job_opening_rediscovery.js",
+		"public/js/job_opening_pipeline.js",
+	],
 	"RC Candidate": [
 		"public/js/candidate_engagement.js",
 		"public/js/talent_pool_actions.js",
 		"public/js/candidate_pools.js",
+		"public/js/candidate_applications.js",
 	],
+	# One rule editor for smart pools and campaign audiences; merge fields for email steps.
+	"RC Talent Pool": ["public/js/rule_editor.js"],
+	"RC Nurture Campaign": ["public/js/rule_editor.js", "public/js/merge_fields.js"],
 }
 doctype_list_js = {
-	"Job Applicant": ["public/js/talent_pool_actions.js"],
-	"RC Candidate": ["public/js/nurture_enrol.js", "public/js/talent_pool_actions.js"],
+	"Job Applicant": ["public/js/talent_pool_actions.js", "public/js/pipeline_list.js"],
+	"RC Candidate": [
+		"public/js/nurture_enrol.js",
+		"public/js/talent_pool_actions.js",
+		"public/js/merge_fields.js",
+		"public/js/one_off_email.js",
+	],
 }
 
 # Document events: one adapter module per source doctype, one function per event
@@ -54,9 +67,11 @@ doc_events = {
 		"on_change",
 		"after_delete",
 	),
-	"Interview": _events(f"{_HRMS}.interview", "on_update", "on_submit", "on_cancel", "on_change"),
+	"Interview": _events(
+		f"{_HRMS}.interview", "after_insert", "on_update", "on_submit", "on_cancel", "on_change"
+	),
 	"Interview Feedback": _events(f"{_HRMS}.interview_feedback", "on_submit"),
-	"Job Offer": _events(f"{_HRMS}.job_offer", "on_update", "on_change", "on_cancel"),
+	"Job Offer": _events(f"{_HRMS}.job_offer", "after_insert", "on_update", "on_change", "on_cancel"),
 	"Employee": _events(f"{_HRMS}.employee", "after_insert", "on_change"),
 	"Exit Interview": _events(f"{_HRMS}.exit_interview", "on_change"),
 	"Job Opening": _events(f"{_HRMS}.job_opening", "on_update", "on_trash"),
@@ -83,10 +98,12 @@ _TASKS = "recruit_crm.tasks"
 scheduler_events = {
 	"cron": {
 		"* * * * *": [f"{_TASKS}.nurture.run_every_minute"],
+		"*/15 * * * *": [f"{_TASKS}.pipeline.scan_waiting_applications"],
 		"*/5 * * * *": [
 			f"{_TASKS}.engagement.sync_email_delivery",
 			f"{_TASKS}.candidates.process_pending_applications",
 			f"{_TASKS}.nurture.sync_audiences",
+			f"{_TASKS}.pipeline_reminders.queue_interview_reminders",
 		],
 	},
 	"hourly_long": [
@@ -94,6 +111,7 @@ scheduler_events = {
 		f"{_TASKS}.engagement.sweep_captures",
 	],
 	"daily": [
+		f"{_TASKS}.pipeline.send_waiting_digests",
 		f"{_TASKS}.candidates.expire_community_signups",
 		f"{_TASKS}.compliance.request_consent_renewals",
 	],
@@ -114,6 +132,16 @@ jinja = {
 		"recruit_crm.website.jinja.rc_safe_color",
 	]
 }
+# "My applications" in the portal menu of every signed-in user ("All": website users have no
+# other role; the page shows a candidate their own applications and nobody anything else).
+portal_menu_items = [
+	{
+		"title": "My Applications",
+		"route": "/careers/applications",
+		"reference_doctype": "Job Applicant",
+		"role": "All",
+	}
+]
 page_renderer = ["recruit_crm.website.careers_renderer.CareersPage"]
 website_path_resolver = ["recruit_crm.website.careers_renderer.resolve_path"]
 before_request = [f"{_FRAPPE}.web_requests.before_request"]

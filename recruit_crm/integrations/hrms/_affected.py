@@ -3,7 +3,14 @@
 import frappe
 
 from recruit_crm.services.candidates.records import refresh_candidates
-from recruit_crm.services.pools import smart, system
+from recruit_crm.services.pools.upkeep import applications_changed
+
+__all__ = [
+	"POOL_UPKEEP_FAILED",
+	"applications_changed",
+	"candidate_of_applicant",
+	"refresh_applicant_candidate",
+]
 
 POOL_UPKEEP_FAILED = "recruit_crm: talent pool upkeep failed"
 
@@ -16,13 +23,3 @@ def refresh_applicant_candidate(doc) -> None:
 	"""A document with a `job_applicant` Link changed: refresh that person's CRM facts."""
 	if doc.get("job_applicant"):
 		refresh_candidates([candidate_of_applicant(doc.job_applicant)])
-
-
-def applications_changed(candidates: list[str | None]) -> None:
-	"""Applications of these people changed: smart, silver-medalist and past-applicant pools follow."""
-	candidates = [c for c in candidates if c]
-	if not candidates:
-		return
-	smart.refresh_smart_pools_for(candidates)
-	system.update_silver_medalists(candidates)
-	system.update_past_applicants(candidates)

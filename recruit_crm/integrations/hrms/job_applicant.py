@@ -7,6 +7,9 @@ from recruit_crm.integrations.hrms._affected import POOL_UPKEEP_FAILED, applicat
 from recruit_crm.integrations.isolation import isolated
 from recruit_crm.services.candidates.records import link_job_applicant, refresh_candidates
 from recruit_crm.services.engagement.capture import capture_document
+from recruit_crm.services.pipeline import events
+
+PIPELINE_FAILED = "recruit_crm: pipeline step failed"
 
 
 def before_insert(doc, method=None) -> None:
@@ -29,14 +32,18 @@ def validate(doc, method=None) -> None:
 		link_job_applicant(doc)
 	except Exception:
 		frappe.log_error(title="recruit_crm: could not link Job Applicant", reference_doctype="Job Applicant")
+	events.keep_status_in_step(doc)
 
 
 def after_insert(doc, method=None) -> None:
 	capture_document(doc)
+	# The pipeline must never lose an application: a failure is logged, the applicant is kept.
+	isolated(lambda: events.application_created(doc), doc, PIPELINE_FAILED)
 
 
 def on_update(doc, method=None) -> None:
 	refresh_candidates(_affected(doc))
+	isolated(lambda: events.application_updated(doc), doc, PIPELINE_FAILED)
 
 
 def on_change(doc, method=None) -> None:

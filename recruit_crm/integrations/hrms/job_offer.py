@@ -1,7 +1,13 @@
 """Job Offer events: the candidate becomes Offered; offers made, accepted or declined are touchpoints."""
 
 from recruit_crm.integrations.hrms._affected import refresh_applicant_candidate
+from recruit_crm.integrations.isolation import isolated
 from recruit_crm.services.engagement.capture import capture_document
+from recruit_crm.services.pipeline import events
+
+
+def after_insert(doc, method=None) -> None:
+	isolated(lambda: events.offer_made(doc), doc, "recruit_crm: pipeline step failed")
 
 
 def on_update(doc, method=None) -> None:

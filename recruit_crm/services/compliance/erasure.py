@@ -27,7 +27,8 @@ ANONYMISED_NAME = "Anonymised"
 
 
 # Kept (scrubbed) when a candidate is anonymised rather than erased: history without a person.
-KEPT_WHEN_ANONYMISED = ("RC Touchpoint", "RC Readiness Change")
+# Time in each pipeline stage too: hiring statistics need it, and it names nobody once scrubbed.
+KEPT_WHEN_ANONYMISED = ("RC Touchpoint", "RC Readiness Change", "RC Application Stage")
 
 
 # Personal fields on HRMS records that stay behind for HR's statistics.
@@ -169,6 +170,13 @@ def _clear_history(doctype: str, name: str, report: dict, files: bool = True) ->
 	_delete_rows("View Log", {"reference_doctype": doctype, "reference_name": name}, report)
 	_delete_rows("Activity Log", {"reference_doctype": doctype, "reference_name": name}, report)
 	_delete_rows("Error Log", {"reference_doctype": doctype, "reference_name": name}, report)
+	# Workflow Actions name the document (a Job Applicant is named after the email address).
+	actions = frappe.get_all(
+		"Workflow Action", filters={"reference_doctype": doctype, "reference_name": name}, pluck="name"
+	)
+	if actions:
+		_delete_rows("Workflow Action Permitted Role", {"parent": ("in", actions)}, report)
+		_delete_rows("Workflow Action", {"name": ("in", actions)}, report)
 	frappe.db.sql("delete from `__global_search` where doctype = %s and name = %s", (doctype, name))
 
 
@@ -209,6 +217,10 @@ def _scrub_history(candidate: str) -> None:
 		"""update `tabRC Touchpoint` set details = null, recruiter = null, job_applicant = null,
 			reference_doctype = null, reference_name = null
 		where candidate = %s""",
+		candidate,
+	)
+	frappe.db.sql(
+		"update `tabRC Application Stage` set snooze_reason = null, action = null where candidate = %s",
 		candidate,
 	)
 

@@ -7,12 +7,20 @@ import unittest
 from enum import Enum
 
 from recruit_crm.domain import nurture
+from recruit_crm.domain import pipeline as pl
 from recruit_crm.domain import types as t
 
 DOCTYPES = pathlib.Path(__file__).resolve().parents[2] / "recruit_crm" / "doctype"
 
 # (doctype, field) -> the enum whose values it offers, in order.
 OPTIONS: dict[tuple[str, str], type[Enum] | tuple[str, ...]] = {
+	("RC Application Stage", "stage_kind"): pl.StageKind,
+	("RC Application Stage", "source"): pl.MoveSource,
+	("RC Application Stage", "sla_status"): pl.SlaLevel,
+	("RC Application Stage", "alerted_level"): pl.ALERT_LEVELS,
+	("RC Pipeline Automation", "trigger"): pl.AUTOMATION_TRIGGERS,
+	("RC Pipeline Automation", "delay_unit"): pl.DELAY_UNITS,
+	("RC Pipeline Automation", "send_window"): pl.SEND_WINDOWS,
 	("RC Application Submission", "status"): t.SUBMISSION_STATUSES,
 	("RC Candidate", "crm_stage"): t.CrmStage,
 	("RC Candidate", "education_level"): t.EducationLevel,
@@ -33,6 +41,7 @@ OPTIONS: dict[tuple[str, str], type[Enum] | tuple[str, ...]] = {
 	("RC Nurture Enrollment", "source"): t.ENROLLMENT_SOURCES,
 	("RC Nurture Message", "status"): nurture.MessageStatus,
 	("RC Nurture Message", "variant"): t.VARIANTS,
+	("RC Nurture Message", "lawful_basis"): t.LawfulBasis,
 	("RC Nurture Step", "step_type"): nurture.StepType,
 	("RC Nurture Step", "wait_unit"): t.WAIT_UNITS,
 	("RC Nurture Step", "condition"): nurture.BranchCondition,

@@ -1,0 +1,1 @@
+"""The hiring pipeline: the Workflow on Job Applicant, its history, moves, emails and alarms."""

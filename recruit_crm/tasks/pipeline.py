@@ -1,0 +1,18 @@
+"""Background work for the hiring pipeline: time-in-stage flags and alerts, the daily digest."""
+
+from recruit_crm.services.pipeline import sla, transitions
+
+
+def scan_waiting_applications() -> None:
+	"""Every 15 minutes: refresh SLA flags of open applications and raise due alerts."""
+	sla.scan()
+
+
+def send_waiting_digests() -> None:
+	"""Daily: each recruiter hears which of their applications are waiting."""
+	sla.send_digests()
+
+
+def refresh_after_moves(candidates: list[str]) -> None:
+	"""Queued by a bulk move: the moved people's CRM facts and pools (safe to run twice)."""
+	transitions.refresh_after_moves(candidates)
