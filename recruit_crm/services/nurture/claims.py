@@ -15,8 +15,10 @@ import frappe
 from frappe.utils import now_datetime
 
 from recruit_crm.domain import nurture, send_rules
+from recruit_crm.domain.consent import BASIS_SQL
 from recruit_crm.services.nurture import audience, campaigns, constants, engine
 from recruit_crm.services.nurture.constants import MESSAGE, SENDABLE_SQL, SUPPRESSION_REASON_SQL
+from recruit_crm.services.pipeline import automation_mail
 
 BATCH = 200
 LEASE = timedelta(minutes=10)
@@ -49,7 +51,8 @@ def claim(token: str, batch_size: int = BATCH, now: datetime | None = None) -> l
 	try:
 		rows = frappe.db.sql(
 			f"""select name, enrollment, nurture_campaign, candidate, recipient, email_account, step_key,
-				step_idx, variant, entry_round, attempt_count
+				step_idx, variant, entry_round, attempt_count, pipeline_automation, job_applicant, interview,
+				idempotency_key, is_transactional
 			from `tab{MESSAGE}` where status = 'Queued' and due_at <= %s
 			order by due_at, name limit %s for update skip locked""",
 			(now, batch_size),
@@ -61,9 +64,18 @@ def claim(token: str, batch_size: int = BATCH, now: datetime | None = None) -> l
 		ready = _apply_send_rules(rows, now)
 		if ready:
 			frappe.db.sql(
-				f"""update `tab{MESSAGE}` set status = 'Sending', claimed_by = %(token)s, claimed_at = %(now)s,
-					lease_expires_at = %(lease)s, modified = %(now)s where name in %(names)s""",
-				{"token": token, "now": now, "lease": now + LEASE, "names": [r.name for r in ready]},
+				f"""update `tab{MESSAGE}` m join `tabRC Candidate` c on c.name = m.candidate
+				set m.status = 'Sending', m.claimed_by = %(token)s, m.claimed_at = %(now)s,
+					m.lease_expires_at = %(lease)s, m.modified = %(now)s,
+					m.lawful_basis = if(m.is_transactional = 1, null, {BASIS_SQL})
+				where m.name in %(names)s""",
+				{
+					"token": token,
+					"now": now,
+					"lease": now + LEASE,
+					"names": [r.name for r in ready],
+					"today": now.date(),
+				},
 			)
 		frappe.db.commit()  # nosemgrep: the claim is one short transaction
 	finally:
@@ -72,7 +84,20 @@ def claim(token: str, batch_size: int = BATCH, now: datetime | None = None) -> l
 
 
 def _apply_send_rules(rows: list[dict], now: datetime) -> list[dict]:
-	"""Suppress, defer or keep each claimed row; returns the rows that may be sent now."""
+	"""Suppress, defer or keep each claimed row; returns the rows that may be sent now.
+
+	Pipeline emails (transactional, no campaign) follow their own rules (`automation_mail`)."""
+	pipeline_rows = [r for r in rows if r.get("pipeline_automation")]
+	if pipeline_rows:
+		ready_pipeline = automation_mail.apply_send_rules(pipeline_rows, now)
+		rows = [r for r in rows if not r.get("pipeline_automation")]
+		if not rows:
+			return ready_pipeline
+		return _apply_campaign_rules(rows, now) + ready_pipeline
+	return _apply_campaign_rules(rows, now)
+
+
+def _apply_campaign_rules(rows: list[dict], now: datetime) -> list[dict]:
 	candidates = sorted({r.candidate for r in rows})
 	params = {"names": candidates, "today": now.date()}
 	people = {

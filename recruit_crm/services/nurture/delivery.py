@@ -47,6 +47,7 @@ from recruit_crm.services.nurture.claims import (
 )
 from recruit_crm.services.nurture.constants import MESSAGE
 from recruit_crm.services.nurture.rendering import Renderer, build_mime
+from recruit_crm.services.pipeline import automation_mail
 
 RECORD_EVERY = 100
 MAX_TRANSIENT_ATTEMPTS = 3
@@ -177,19 +178,20 @@ def send_due(
 def send_batch(batch: list[dict], token: str, accounts: _Accounts, renderer: Renderer) -> dict:
 	"""Send a claimed batch in name order, committing each outcome before the next attempt."""
 	renderer.load_people(sorted({r.candidate for r in batch}))
+	pipeline = automation_mail.Batch(renderer, batch)
 	counts = defaultdict(int)
 	pending_record: list[str] = []
 	rendered: dict[str, tuple] = {}
 	for row in batch:
 		now = now_datetime()
 		try:
-			subject, html, template_name = renderer.render(row)
+			subject, html, template_name, attachments = _render(renderer, pipeline, row)
 			session, account = accounts.get(row.email_account)
 			message_id = renderer.message_id(row.name)
 			raw = build_mime(
 				sender=account.email, sender_name=account.sender_name or account.email, recipient=row.recipient,
 				subject=subject, html=html, message_id=message_id, reply_to=account.email,
-				one_click_url=renderer.one_click_url(row.candidate),
+				one_click_url=renderer.one_click_url(row.candidate), attachments=attachments,
 			)  # fmt: skip
 		except Exception as e:
 			_record(row, token, "Failed", now, error=f"Could not render: {e}"[:1000])
@@ -229,6 +231,13 @@ def send_batch(batch: list[dict], token: str, accounts: _Accounts, renderer: Ren
 	return counts
 
 
+def _render(renderer: Renderer, pipeline: automation_mail.Batch, row) -> tuple:
+	"""(subject, html, email template, attachments): a pipeline email or a campaign step."""
+	if row.get("pipeline_automation"):
+		return pipeline.render(row)
+	return (*renderer.render(row), [])
+
+
 def _record(
 	row, token: str, status: str, now: datetime, *, message_id=None, subject=None, error=None
 ) -> None:
@@ -263,8 +272,9 @@ def _handle_refusal(row, token: str, code: int | None, error: str, now: datetime
 	if code and code >= 500:
 		consent.mark_bounced(row.candidate, error[:140])
 		frappe.db.sql(f"update `tab{MESSAGE}` set bounced_at = %s where name = %s", (now, row.name))
-		audience.exit_enrollments([row.enrollment], nurture.ExitReason.BOUNCED.value, now)
-	else:
+		if row.enrollment:
+			audience.exit_enrollments([row.enrollment], nurture.ExitReason.BOUNCED.value, now)
+	elif row.enrollment:
 		engine.continue_after_messages([row.enrollment], now)
 	frappe.db.commit()  # nosemgrep
 
@@ -279,7 +289,8 @@ def record_sent(names: list[str], rendered: dict | None = None) -> None:
 	rendered = rendered or {}
 	rows = frappe.db.sql(
 		f"""select name, enrollment, nurture_campaign, candidate, recipient, email_account, step_key,
-			variant, subject, message_id, sent_at, claimed_at from `tab{MESSAGE}` where name in %(names)s""",
+			variant, subject, message_id, sent_at, claimed_at, pipeline_automation, job_applicant, interview,
+			idempotency_key from `tab{MESSAGE}` where name in %(names)s""",
 		{"names": names},
 		as_dict=True,
 	)
@@ -287,8 +298,9 @@ def record_sent(names: list[str], rendered: dict | None = None) -> None:
 	if missing:
 		renderer = Renderer()
 		renderer.load_people(sorted({r.candidate for r in missing}))
+		pipeline = automation_mail.Batch(renderer, missing)
 		for r in missing:
-			subject, html, template_name = renderer.render(r)
+			subject, html, template_name, _attachments = _render(renderer, pipeline, r)
 			rendered[r.name] = (
 				r.subject or subject, html, template_name, r.message_id or renderer.message_id(r.name), r.sent_at or r.claimed_at or now_datetime(),
 			)  # fmt: skip
@@ -300,21 +312,29 @@ def record_sent(names: list[str], rendered: dict | None = None) -> None:
 			fields=["name", "email_id", "email_account_name"],
 		)
 	}
-	comm, queue, recipients, touch = [], [], [], []
+	comm, queue, recipients, touch, links = [], [], [], [], []
 	for r in rows:
 		subject, html, template_name, message_id, sent_at = rendered[r.name]
 		account = accounts.get(r.email_account) or frappe._dict(email_id=None, email_account_name=None)
+		# A pipeline email belongs to the application, and shows on the candidate's timeline too.
+		ref = (
+			("Job Applicant", r.job_applicant)
+			if r.pipeline_automation and r.job_applicant
+			else ("RC Candidate", r.candidate)
+		)
+		if ref[0] != "RC Candidate":
+			links.append((f"{r.name}-c", sent_at, sent_at, "Administrator", "Administrator", 0, r.name, "Communication", "timeline_links", 1, "RC Candidate", r.candidate))  # fmt: skip
 		comm.append(
 			(
 				r.name, sent_at, sent_at, "Administrator", "Administrator", 0, subject, html, "Communication",
 				"Email", "Sent", "Linked", "Sent", account.email_id, account.email_account_name, r.recipient,
-				"RC Candidate", r.candidate, message_id, r.email_account, template_name, sent_at, 1,
+				ref[0], ref[1], message_id, r.email_account, template_name, sent_at, 1,
 			)
 		)  # fmt: skip
 		queue.append(
 			(
 				r.name, sent_at, sent_at, "Administrator", "Administrator", 0, account.email_id, "", "Sent",
-				message_id, "RC Candidate", r.candidate, r.name, r.email_account, 0, 0, 0,
+				message_id, ref[0], ref[1], r.name, r.email_account, 0, 0, 0,
 			)
 		)  # fmt: skip
 		recipients.append((r.name, sent_at, sent_at, "Administrator", "Administrator", 0, r.name, "Email Queue", "recipients", 1, r.recipient, "Sent"))  # fmt: skip
@@ -344,9 +364,17 @@ def record_sent(names: list[str], rendered: dict | None = None) -> None:
 		recipients,
 		ignore=True,
 	)  # fmt: skip
+	multi_row_insert(
+		"Communication Link",
+		("name", "creation", "modified", "owner", "modified_by", "docstatus", "parent", "parenttype",
+			"parentfield", "idx", "link_doctype", "link_name"),
+		links,
+		ignore=True,
+	)  # fmt: skip
 	engine._record_touchpoints(touch)
+	automation_mail.after_sent(rows)
 	frappe.db.sql(
 		f"update `tab{MESSAGE}` set is_recorded = 1, communication = name where name in %(names)s",
 		{"names": [r.name for r in rows]},
 	)
-	engine.continue_after_messages(sorted({r.enrollment for r in rows}), now_datetime())
+	engine.continue_after_messages(sorted({r.enrollment for r in rows if r.enrollment}), now_datetime())

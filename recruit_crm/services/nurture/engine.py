@@ -12,6 +12,7 @@ from frappe.utils import add_days, get_datetime, getdate, now_datetime
 from frappe.utils.jinja import get_jenv
 
 from recruit_crm.domain import nurture
+from recruit_crm.domain.consent import MARKETING_LI_SQL
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.nurture import EnrollmentStatus, Step, StepType
 from recruit_crm.services._sql import multi_row_insert
@@ -105,12 +106,13 @@ def exit_goals_met(now: datetime) -> int:
 
 def suppress_unsendable(now: datetime) -> int:
 	"""People who unsubscribed, bounced or lost consent: their queued messages are suppressed and
-	their enrolments exit, whatever campaign they are in."""
+	their enrolments exit, whatever campaign they are in. Transactional pipeline emails need no
+	marketing consent; the sender applies their own rules when it claims them."""
 	params = {"today": now.date(), "now": now}
 	rows = frappe.db.sql(
 		f"""select m.name, m.enrollment, {SUPPRESSION_REASON_SQL} as reason
 		from `tab{MESSAGE}` m join `tabRC Candidate` c on c.name = m.candidate
-		where m.status = 'Queued' and not {SENDABLE_SQL}""",
+		where m.status = 'Queued' and m.is_transactional = 0 and not {SENDABLE_SQL}""",
 		params,
 	)
 	rows += frappe.db.sql(
@@ -211,7 +213,7 @@ def _facts(rows: list[dict]) -> dict[str, tuple[nurture.Person, nurture.Facts]]:
 		c.name: c
 		for c in frappe.db.sql(
 			f"""select c.name, c.do_not_contact, c.is_unsubscribed, c.has_bounced, c.has_marketing_consent,
-				c.consent_expires_on, c.is_anonymized, c.email_frequency, c.crm_stage,
+				c.marketing_objection, {MARKETING_LI_SQL} as legitimate_interest, c.consent_expires_on, c.is_anonymized, c.email_frequency, c.crm_stage,
 				{score_sql("c")} as engagement_score, c.readiness_stage
 			from `tabRC Candidate` c where c.name in %(names)s""",
 			{"names": candidates},
@@ -248,6 +250,8 @@ def _facts(rows: list[dict]) -> dict[str, tuple[nurture.Person, nurture.Facts]]:
 			consent_expires_on=getdate(c.consent_expires_on) if c.get("consent_expires_on") else None,
 			is_anonymized=bool(c.get("is_anonymized")),
 			email_frequency=c.get("email_frequency") or "Any",
+			legitimate_interest=bool(c.get("legitimate_interest")),
+			objected=bool(c.get("marketing_objection")),
 			applied_since_enrolment=bool(applied_at and r.enrolled_at and applied_at >= r.enrolled_at),
 			hired=c.get("crm_stage") == "Hired",
 			replied=bool(replied),

@@ -27,6 +27,12 @@ def on_reply(message: str, subject: str, headers: dict | None = None, now: datet
 	)
 	if not row:
 		return "unknown"
+	if not row.enrollment:  # a pipeline email: there is no sequence to stop or pause
+		frappe.db.sql(
+			f"update `tab{MESSAGE}` set replied_at = ifnull(replied_at, %(now)s) where name = %(name)s",
+			{"now": now, "name": message},
+		)
+		return "recorded"
 	if nurture.is_auto_reply(subject, headers):
 		pause_enrollments([row.enrollment], _("Automatic reply: {0}").format(subject or "")[:140])
 		# resume a week later: an out-of-office is temporary

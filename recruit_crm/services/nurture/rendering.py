@@ -13,10 +13,13 @@ from html import unescape
 from markupsafe import escape
 
 import frappe
-from frappe.utils import get_url
+from frappe.utils import get_url, nowdate
 from frappe.utils.html_utils import sanitize_html
 from frappe.utils.jinja import get_jenv
 
+from recruit_crm.domain.consent import BASIS_SQL
+from recruit_crm.domain.types import LawfulBasis
+from recruit_crm.services.compliance import consent
 from recruit_crm.services.engagement import tracking
 from recruit_crm.services.nurture import campaigns
 from recruit_crm.services.nurture.constants import MESSAGE
@@ -47,15 +50,17 @@ class Renderer:
 		self.people: dict[str, dict] = {}
 		self.site_url = get_url()
 		self.domain = frappe.local.site
+		self.notice: str | None = None
 
 	def load_people(self, candidates: list[str]) -> None:
 		missing = [c for c in candidates if c not in self.people]
 		if not missing:
 			return
 		for p in frappe.db.sql(
-			"""select name, full_name, email, current_title, current_employer, location, country,
-				crm_stage, readiness_stage from `tabRC Candidate` where name in %(names)s""",
-			{"names": missing},
+			f"""select c.name, c.full_name, c.email, c.current_title, c.current_employer, c.location,
+				c.country, c.crm_stage, c.readiness_stage, {BASIS_SQL} as lawful_basis
+			from `tabRC Candidate` c where c.name in %(names)s""",
+			{"names": missing, "today": nowdate()},
 			as_dict=True,
 		):
 			p["first_name"] = (p.full_name or "").split(" ")[0]
@@ -72,6 +77,11 @@ class Renderer:
 				subject_src = t.subject or subject_src
 				template_body = (t.response_html if t.use_html else t.response) or ""
 				body_src = template_body + (body_src if step.step_type != "Send Email" else "")
+			elif step.get("email_body") or step.get("email_subject"):
+				# Written on the step itself: it plays the part an Email Template would.
+				subject_src = step.get("email_subject") or subject_src
+				written = step.get("email_body") or ""
+				body_src = written + (body_src if step.step_type != "Send Email" else "")
 			if ".__" in subject_src or ".__" in body_src:
 				frappe.throw(frappe._("Illegal template"))  # same guard as frappe.render_template
 			extra = _step_context(step)
@@ -100,9 +110,12 @@ class Renderer:
 			)
 		return self.layouts[campaign.name]
 
-	def render(self, row: dict) -> tuple[str, str, str | None]:
-		"""(subject, html, email template) for one ledger row; candidate values are escaped."""
-		campaign = campaigns.campaign_doc(row["nurture_campaign"])
+	def render(self, row: dict, campaign=None) -> tuple[str, str, str | None]:
+		"""(subject, html, email template) for one ledger row; candidate values are escaped.
+
+		`campaign` may be given as a document (an unsaved one for previews); by default the
+		stored campaign the row names is used."""
+		campaign = campaign or campaigns.campaign_doc(row["nurture_campaign"])
 		subject_t, body_t, template_name, extra = self._compiled(campaign, row["step_key"], row["variant"])
 		person = self.people.get(row["candidate"]) or {}
 		# Stored values may or may not be HTML-escaped already (desk saves escape tags, bulk imports
@@ -121,6 +134,8 @@ class Renderer:
 				nurture_campaign=campaign.name,
 			)  # fmt: skip
 			unsubscribe = f"{self.site_url}/careers/unsubscribe?t={make_token(row['candidate'], UNSUBSCRIBE, ttl_days=365)}"
+		if person.get("lawful_basis") == LawfulBasis.LEGITIMATE_INTEREST.value:
+			body += self._objection_notice(unsubscribe)
 		html = (
 			self._layout(campaign)
 			.replace("<!--rc:body-->", body)
@@ -128,11 +143,94 @@ class Renderer:
 		)
 		return subject, html, template_name
 
+	def branded(self, body: str, message: str, candidate: str) -> str:
+		"""A body that is not a campaign step (a pipeline email) in the same branded layout, with
+		live tracking keyed to its ledger row (none in preview) and the unsubscribe link."""
+		if self.preview:
+			unsubscribe = PREVIEW_UNSUBSCRIBE
+		else:
+			body = tracking.track_email_html(
+				body, candidate, reference_doctype=MESSAGE, reference_name=message
+			)
+			unsubscribe = (
+				f"{self.site_url}/careers/unsubscribe?t={make_token(candidate, UNSUBSCRIBE, ttl_days=365)}"
+			)
+		layout = self._layout(frappe._dict(name="__pipeline__"))
+		return layout.replace("<!--rc:body-->", body).replace("<!--rc:unsubscribe-->", unsubscribe)
+
+	def _objection_notice(self, objection_url: str) -> str:
+		"""What a message sent on legitimate interest says about it, with the one-click objection."""
+		if self.notice is None:
+			self.notice = str(escape(consent.legitimate_interest_notice()))
+		return (
+			'<p class="rc-legitimate-interest" style="margin-top:24px;font-size:12px;color:#6b7785">'
+			f'{self.notice} <a href="{objection_url}" style="color:#6b7785">{escape(frappe._("Object to these emails"))}</a></p>'
+		)
+
 	def one_click_url(self, candidate: str) -> str:
 		return f"{self.site_url}/api/method/recruit_crm.api.portal.unsubscribe?t={make_token(candidate, UNSUBSCRIBE, ttl_days=365)}"
 
 	def message_id(self, message: str) -> str:
 		return f"rcn.{message}@{self.domain}"
+
+
+# The values a campaign email's subject and body can use, as `_compiled` and `render` pass them,
+# with an example each for the editor. Internal fields (email, stages) are left out on purpose.
+SAMPLE_PERSON = {
+	"name": None,
+	"full_name": "Amara Okafor",
+	"first_name": "Amara",
+	"email": "amara.okafor@example.org",
+	"current_title": "Senior Data Engineer",
+	"current_employer": "Northwind Analytics",
+	"location": "Lagos",
+	"country": "Nigeria",
+	"crm_stage": "Engaged",
+	"readiness_stage": "Warm",
+}
+CANDIDATE_MERGE_FIELDS = (
+	("candidate.first_name", "First name"),
+	("candidate.full_name", "Full name"),
+	("candidate.current_title", "Current title"),
+	("candidate.current_employer", "Current employer"),
+	("candidate.location", "Location"),
+	("candidate.country", "Country"),
+)
+STEP_MERGE_FIELDS = {
+	"Invite To Apply": (("job_opening.title", "Job title"), ("job_opening.url", "Link to the job page")),
+	"Share Content": (
+		("content.title", "Story title"),
+		("content.summary", "Story summary"),
+		("content.url", "Link to the story"),
+	),
+}
+
+
+def merge_fields(step=None, campaign_name: str | None = None) -> list[dict]:
+	"""The merge fields a step's email can use, each with its Jinja tag and an example value.
+
+	`step` (a step document or dict, optional) adds the opening or story fields of Invite To Apply
+	and Share Content steps, with that opening's or story's real values as examples."""
+	step_type = (step or {}).get("step_type") or "Send Email"
+	examples = {f"candidate.{k}": v for k, v in SAMPLE_PERSON.items()}
+	examples["campaign.campaign_name"] = campaign_name or "Data Talent Autumn Campaign"
+	fields = [*CANDIDATE_MERGE_FIELDS, ("campaign.campaign_name", "Campaign name")]
+	extra = STEP_MERGE_FIELDS.get(step_type, ())
+	if extra:
+		fields += list(extra)
+		context = _step_context(frappe._dict(step) if isinstance(step, dict) else step) if step else {}
+		for key, value in context.items():
+			for attr, example in (value or {}).items():
+				examples[f"{key}.{attr}"] = example
+		examples.setdefault("job_opening.title", "Data Platform Engineer")
+		examples.setdefault("job_opening.url", get_url("/careers/jobs/data-platform-engineer"))
+		examples.setdefault("content.title", "A day on the data team")
+		examples.setdefault("content.summary", "How our data engineers spend their week.")
+		examples.setdefault("content.url", get_url("/careers/stories/a-day-on-the-data-team"))
+	return [
+		{"field": field, "label": label, "tag": "{{ " + field + " }}", "example": examples.get(field) or ""}
+		for field, label in fields
+	]
 
 
 def _default_template(step) -> tuple[str, str]:
@@ -197,10 +295,15 @@ def _html_to_text(html: str) -> str:
 
 def build_mime(
 	*, sender: str, sender_name: str, recipient: str, subject: str, html: str, message_id: str,
-	reply_to: str, one_click_url: str,
+	reply_to: str, one_click_url: str | None, attachments: list[tuple[str, str, bytes]] | None = None,
 ) -> bytes:  # fmt: skip
-	"""A multipart/alternative message with RFC 8058 one-click unsubscribe headers."""
+	"""A multipart/alternative message with RFC 8058 one-click unsubscribe headers (left out when
+	`one_click_url` is None: a test send to a colleague unsubscribes nobody).
+
+	`attachments` (filename, full content type, bytes), such as an interview's
+	`text/calendar; method=REQUEST`, make it multipart/mixed around the alternative part."""
 	boundary = "rcn-" + hashlib.md5(message_id.encode()).hexdigest()
+	outer = "rcm-" + hashlib.md5(message_id.encode()).hexdigest()
 	encoded_subject = subject if subject.isascii() else Header(subject, "utf-8").encode()
 	from_header = formataddr(
 		(str(Header(sender_name, "utf-8")) if not sender_name.isascii() else sender_name, sender)
@@ -212,14 +315,18 @@ def build_mime(
 		f"Date: {formatdate(localtime=True)}\r\n"
 		f"Message-ID: <{message_id}>\r\n"
 		f"Reply-To: {reply_to}\r\n"
-		f"List-Unsubscribe: <{one_click_url}>\r\n"
-		"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
-		"MIME-Version: 1.0\r\n"
-		f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
+		+ (
+			f"List-Unsubscribe: <{one_click_url}>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+			if one_click_url
+			else ""
+		)
+		+ "MIME-Version: 1.0\r\n"
+		+ (f'Content-Type: multipart/mixed; boundary="{outer}"\r\n\r\n--{outer}\r\n' if attachments else "")
+		+ f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
 	)
 	text = base64.encodebytes(_html_to_text(html).encode()).replace(b"\n", b"\r\n")
 	body = base64.encodebytes(html.encode()).replace(b"\n", b"\r\n")
-	return (
+	raw = (
 		headers.encode()
 		+ f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".encode()
 		+ text
@@ -227,3 +334,12 @@ def build_mime(
 		+ body
 		+ f"--{boundary}--\r\n".encode()
 	)
+	if not attachments:
+		return raw
+	for filename, content_type, data in attachments:
+		safe_name = "".join(ch for ch in filename if ch.isalnum() or ch in "._-") or "attachment"
+		raw += (
+			f"--{outer}\r\nContent-Type: {content_type}\r\nContent-Transfer-Encoding: base64\r\n"
+			f'Content-Disposition: attachment; filename="{safe_name}"\r\n\r\n'
+		).encode() + base64.encodebytes(data).replace(b"\n", b"\r\n")
+	return raw + f"--{outer}--\r\n".encode()

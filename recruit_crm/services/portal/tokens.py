@@ -10,6 +10,7 @@ PREFERENCES = "preferences"
 CONFIRM_COMMUNITY = "confirm-community"
 UNSUBSCRIBE = "unsubscribe"
 REFERRAL = "referral"  # an employee's share links credit them
+APPLICATIONS = "applications"  # "My applications": every pipeline email links it
 
 
 def _key() -> bytes:
@@ -34,6 +35,11 @@ def read_token(token: str | None, purpose: str) -> dict | None:
 
 def preferences_url(candidate: str, ttl_days: float = 30) -> str:
 	return frappe.utils.get_url(f"/careers/preferences?t={make_token(candidate, PREFERENCES, ttl_days)}")
+
+
+def applications_url(candidate: str, ttl_days: float = 90) -> str:
+	"""The candidate's "My applications" page, for pipeline emails (no login needed)."""
+	return frappe.utils.get_url(f"/careers/applications?t={make_token(candidate, APPLICATIONS, ttl_days)}")
 
 
 def unsubscribe_url(candidate: str) -> str:
