@@ -12,6 +12,7 @@ from frappe.rate_limiter import rate_limit
 
 from recruit_crm.services.compliance import permission, renewal
 from recruit_crm.services.engagement import tracking
+from recruit_crm.services.pipeline import portal as my_applications
 from recruit_crm.services.portal import applications, community, preferences, visits
 from recruit_crm.services.portal.request_context import request_evidence
 
@@ -137,6 +138,31 @@ def download_my_data(t: str | None = None) -> None:
 def request_erasure(t: str | None = None) -> dict:
 	"""Ask for all personal data to be erased; contact stops at once."""
 	return preferences.request_erasure(_candidate_or_throw(t))
+
+
+def _applications_candidate_or_throw(t: str | None) -> str:
+	candidate = my_applications.candidate_from_request(t if isinstance(t, str) else None)
+	if not candidate:
+		frappe.throw(my_applications.invalid_link(), applications.PortalInputError)
+	return candidate
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=10, seconds=600)
+def withdraw_application(t: str | None = None, application: str | None = None) -> dict:
+	"""Withdraw one of your applications ("My applications": signed link or website login)."""
+	return my_applications.withdraw(_applications_candidate_or_throw(t), application)
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+@rate_limit(limit=30, seconds=60)
+def interview_calendar(t: str | None = None, interview: str | None = None) -> None:
+	"""One of your upcoming interviews as an iCalendar (.ics) file."""
+	filename, text = my_applications.interview_calendar(_applications_candidate_or_throw(t), interview)
+	frappe.response["type"] = "download"
+	frappe.response["filename"] = filename
+	frappe.response["filecontent"] = text
+	frappe.response["content_type"] = "text/calendar"
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])

@@ -15,7 +15,16 @@ from frappe.website.path_resolver import resolve_path as frappe_resolve_path
 
 PREFIX = "careers"
 # Second path segments that are pages of their own, not companies.
-RESERVED = {"community", "community-confirm", "preferences", "unsubscribe", "index", "job", "story"}
+RESERVED = {
+	"applications",
+	"community",
+	"community-confirm",
+	"preferences",
+	"unsubscribe",
+	"index",
+	"job",
+	"story",
+}
 
 
 def resolve_path(path: str) -> str:

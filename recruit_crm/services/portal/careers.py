@@ -305,3 +305,12 @@ def sync_hrms_jobs_redirects(enabled: bool) -> None:
 	settings.flags.ignore_permissions = True
 	settings.save(ignore_permissions=True)
 	frappe.cache.delete_value("website_redirects")
+
+
+def protect_portal_posts() -> None:
+	"""Give a signed-in website user's session its CSRF token.
+
+	Frappe makes a session's CSRF token only when the desk opens, and checks none without one, so
+	a website user who never opened the desk would have every portal POST unprotected."""
+	if frappe.session.user != "Guest":
+		frappe.sessions.get_csrf_token()

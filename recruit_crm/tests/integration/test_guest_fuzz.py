@@ -54,6 +54,7 @@ class TestGuestFuzz(PortalTestCase):
 			*("apply", "track_visit", "join_community", "confirm_community", "update_preferences"),
 			*("unsubscribe", "download_my_data", "request_erasure", "content_viewed", "email_open"),
 			*("email_click", "portal_event", "confirm_consent"),
+			*("withdraw_application", "interview_calendar"),
 		}
 		self.assertEqual(
 			set(guest_endpoints()),

@@ -9,6 +9,7 @@ no_cache = 1
 def get_context(context):
 	token = frappe.form_dict.get("t")
 	candidate = preferences.candidate_from_request(token if isinstance(token, str) else None)
+	careers.protect_portal_posts()
 	context.update(
 		{
 			"title": _("Your preferences"),
