@@ -196,10 +196,10 @@ class TestDemo(RCTestCase):
 			}
 		finally:
 			frappe.set_user("Administrator")
+		# The pages list the newest open roles of the whole site (other tests add openings too).
 		open_roles = frappe.get_all(
-			"Job Opening", filters={"status": "Open", "publish": 1, "job_title": ("in", [o[0] for o in OPENINGS])},
-			pluck="job_title",
-		)  # fmt: skip
+			"Job Opening", filters={"status": "Open", "publish": 1}, pluck="job_title"
+		)
 		for route, html in pages.items():
 			html = html.replace("&amp;", "&")
 			self.assertTrue(any(title in html for title in open_roles), route)
