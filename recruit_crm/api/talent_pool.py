@@ -4,7 +4,8 @@ import frappe
 from frappe import _
 
 from recruit_crm.api._params import names as names_param
-from recruit_crm.domain.pool_rules import RuleError, describe_rules, field_catalog
+from recruit_crm.domain.pool_rules import RuleError, field_catalog
+from recruit_crm.domain.rule_words import describe_rules
 from recruit_crm.permissions import can_see_pool
 from recruit_crm.services.pools import membership, smart
 from recruit_crm.services.pools.insights import export_members_csv, pool_insights

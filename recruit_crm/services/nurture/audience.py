@@ -11,7 +11,8 @@ from frappe.utils import flt, now_datetime
 
 from recruit_crm.domain import nurture
 from recruit_crm.domain.nurture import ExitReason
-from recruit_crm.domain.pool_rules import RuleError, compile_rules, describe_rules
+from recruit_crm.domain.pool_rules import RuleError, compile_rules
+from recruit_crm.domain.rule_words import describe_rules
 from recruit_crm.services.engagement.scoring import get_settings, score_sql
 from recruit_crm.services.nurture.campaigns import first_step_idx
 from recruit_crm.services.nurture.constants import (

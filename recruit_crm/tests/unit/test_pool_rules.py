@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recruit_crm.domain import scoring
-from recruit_crm.domain.pool_rules import FIELDS, RuleError, compile_rules, describe_rules, field_catalog
+from recruit_crm.domain.pool_rules import FIELDS, RuleError, compile_rules, field_catalog
+from recruit_crm.domain.rule_words import describe_rules
 
 NOW = datetime(2026, 11, 25, 12, 0, 0)
 

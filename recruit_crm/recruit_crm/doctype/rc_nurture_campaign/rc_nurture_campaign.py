@@ -9,7 +9,8 @@ from frappe.model.document import Document
 from frappe.utils import random_string, strip_html, to_timedelta
 
 from recruit_crm.domain.nurture import validate_steps
-from recruit_crm.domain.pool_rules import RuleError, describe_rules, validate_rules
+from recruit_crm.domain.pool_rules import RuleError, validate_rules
+from recruit_crm.domain.rule_words import describe_rules
 from recruit_crm.services.nurture import readiness
 from recruit_crm.services.nurture.campaigns import steps_of
 from recruit_crm.services.nurture.reports import campaign_stats, stats_html, totals_of

@@ -5,7 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from recruit_crm.domain.pool_rules import RuleError, compile_rules, describe_rules
+from recruit_crm.domain.pool_rules import RuleError, compile_rules
+from recruit_crm.domain.rule_words import describe_rules
 from recruit_crm.services.pools import membership, smart
 
 
