@@ -18,6 +18,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 
 from recruit_crm.benchmarks import Figure, register, timed
+from recruit_crm.benchmarks.smtp_sink import SmtpSink, upsert_loopback_account
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.pipeline import StageKind
 from recruit_crm.services.pipeline import board, sla, transitions, workflow
@@ -81,13 +82,13 @@ def _applications(count: int, openings: list[str], pipeline) -> None:
 		status = pipeline.state(state).status or "Open"
 		entered = add_to_date(now, hours=-rnd.randint(0, 30 * 24))
 		rows.append((f"bench-{name}", f"Bench Person {i}", f"bench.{name}@bench.invalid", status, opening,
-			state, entered, people[i % len(people)], now, now, "Administrator", "Administrator"))  # fmt: skip
+			state, entered, "", people[i % len(people)], now, now, "Administrator", "Administrator"))  # fmt: skip
 	columns = ("name, applicant_name, email_id, status, job_title, workflow_state, rc_stage_entered_at, "
-		"rc_candidate, creation, modified, owner, modified_by")  # fmt: skip
+		"rc_sla_status, rc_candidate, creation, modified, owner, modified_by")  # fmt: skip
 	for start in range(0, len(rows), 5000):
 		chunk = rows[start : start + 5000]
 		frappe.db.sql(
-			f"insert into `tabJob Applicant` ({columns}) values {', '.join(['(' + ', '.join(['%s'] * 12) + ')'] * len(chunk))}",
+			f"insert into `tabJob Applicant` ({columns}) values {', '.join(['(' + ', '.join(['%s'] * 13) + ')'] * len(chunk))}",
 			[v for row in chunk for v in row],
 		)
 
@@ -96,7 +97,7 @@ def _sla(applications: int) -> list[Figure]:
 	open_rows = frappe.db.sql(
 		"select count(*) from `tabJob Applicant` where status in ('Open', 'Replied', 'Hold')"
 	)[0][0]
-	first, _ = timed(sla.scan)
+	first, _ = timed(lambda: sla.scan(full=True))
 	steady, _ = timed(sla.scan)
 	baseline, _ = timed(
 		lambda: frappe.db.sql(
@@ -107,9 +108,19 @@ def _sla(applications: int) -> list[Figure]:
 	note = f"{applications:,} applications, {open_rows:,} open; target < 1 s"
 	return [
 		Figure(
-			"SLA scan, first run (every flag set)", first, baseline, "raw UPDATE of the open rows", note=note
+			"SLA scan, full recompute (daily; here every flag changes)",
+			first,
+			baseline,
+			"raw UPDATE of the open rows",
+			note=note,
 		),
-		Figure("SLA scan, steady state", steady, baseline, "raw UPDATE of the open rows", note=note),
+		Figure(
+			"SLA scan, every 15 minutes (flags that crossed a line)",
+			steady,
+			baseline,
+			"raw UPDATE of the open rows",
+			note=note,
+		),
 	]
 
 
@@ -140,6 +151,10 @@ def _bulk_move(opening: str) -> list[Figure]:
 		pluck=True,
 	)
 	target = workflow.require().of_kind(StageKind.REJECTED).name
+	# The stage emails need a sender: a loopback account, for this (rolled back) run only.
+	with SmtpSink(2699):  # saving an account checks that its server answers
+		sender = upsert_loopback_account("RC Pipeline Bench Sink", 2699, "talent@pipeline-bench.localhost")
+	frappe.db.sql("update `tabRC Pipeline Automation` set email_account = %s", sender)
 	ours, result = timed(lambda: transitions.move(names, target, notify=True))
 	queued = (
 		frappe.db.count("RC Nurture Message", {"job_applicant": ("in", names)})

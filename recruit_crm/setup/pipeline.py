@@ -324,7 +324,7 @@ def uninstall() -> None:
 		frappe.db.delete("Custom Field", {"dt": APPLICANT, "fieldname": STATE_FIELD})
 		frappe.db.set_default(CREATED_STATE_FIELD_KEY, None)
 		frappe.clear_cache(doctype=APPLICANT)
-	for index in ("rc_state_entered", "rc_opening_state", "rc_recruiter_sla"):
+	for index in ("rc_state_entered", "rc_state_sla_entered", "rc_opening_state", "rc_recruiter_sla"):
 		if frappe.db.sql("show index from `tabJob Applicant` where Key_name = %s", index):
 			frappe.db.sql_ddl(f"alter table `tabJob Applicant` drop index `{index}`")
 	frappe.db.set_default(INSTALLED_KEY, None)
@@ -343,7 +343,9 @@ def _ensure_fields() -> None:
 
 def _add_indexes() -> None:
 	"""The SLA scan reads open states by entry time; boards read one opening's states."""
-	frappe.db.add_index(APPLICANT, [STATE_FIELD, "rc_stage_entered_at"], "rc_state_entered")
+	frappe.db.add_index(
+		APPLICANT, [STATE_FIELD, "rc_sla_status", "rc_stage_entered_at"], "rc_state_sla_entered"
+	)
 	frappe.db.add_index(APPLICANT, ["job_title", STATE_FIELD], "rc_opening_state")
 	frappe.db.add_index(APPLICANT, ["rc_recruiter", "rc_sla_status"], "rc_recruiter_sla")
 

@@ -9,7 +9,9 @@ def scan_waiting_applications() -> None:
 
 
 def send_waiting_digests() -> None:
-	"""Daily: each recruiter hears which of their applications are waiting."""
+	"""Daily: recompute every flag (days an admin lengthened lower them), then each recruiter hears
+	which of their applications are waiting."""
+	sla.scan(full=True)
 	sla.send_digests()
 
 

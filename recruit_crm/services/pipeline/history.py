@@ -163,7 +163,8 @@ def place_existing_applications(pipeline: Pipeline) -> int:
 				and i.status != 'Cancelled') then %(interview)s
 			when ja.status in ('Replied', 'Hold') then %(screening)s
 			else %(applied)s end,
-			ja.rc_stage_entered_at = coalesce(ja.rc_stage_entered_at, ja.modified)
+			ja.rc_stage_entered_at = coalesce(ja.rc_stage_entered_at, ja.modified),
+			ja.rc_sla_status = ifnull(ja.rc_sla_status, '')
 		where ifnull(ja.{STATE_FIELD}, '') = ''""",
 		params,
 	)

@@ -9,7 +9,7 @@ the pipeline); alerts start with the first real move.
 """
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import frappe
 from frappe import _
@@ -23,28 +23,74 @@ from recruit_crm.services.pipeline.workflow import APPLICANT, STAGE, STATE_FIELD
 OVERRIDES = "RC Stage SLA"
 ALERT_PREFIX = "Waiting on us"
 ESCALATION_ROLE = "HR Manager"
+SLA_INDEX = "rc_state_sla_entered"  # (state, flag, entered): see setup/pipeline.py
 
 
-def scan(now: datetime | None = None) -> dict:
-	"""Refresh every open application's SLA flag, then raise the alerts that are due."""
+def scan(now: datetime | None = None, full: bool = False) -> dict:
+	"""Refresh the SLA flags of open applications, then raise the alerts that are due.
+
+	The regular scan only moves flags forward (On Track -> Past Ideal -> Past Max), reading the
+	few rows that crossed a line through the (state, flag, entered) index; a new stay starts On
+	Track when it is recorded. `full` recomputes every flag (daily, and after an admin changes the
+	days), which also lowers flags whose days were lengthened. Openings with their own days are
+	always recomputed in full (they are few)."""
 	pipeline = workflow.current()
 	if not pipeline:
-		return {"flagged": 0, "alerts": 0}
+		return {"alerts": 0}
 	now = now or now_datetime()
+	overridden = frappe.db.sql(
+		f"select distinct parent from `tab{OVERRIDES}` where parenttype = 'Job Opening'", pluck=True
+	)
 	for state in pipeline.states:
-		_flag_state(state, now)
-	return {"flagged": _count_flagged(), "alerts": raise_alerts(now)}
+		if state.is_closed:
+			_clear(state)
+		elif full:
+			_recompute(state, now)
+		else:
+			_escalate(state, now, overridden)
+			if overridden:
+				_recompute(state, now, openings=overridden)
+	return {"alerts": raise_alerts(now)}
 
 
-def _flag_state(state, now: datetime) -> None:
-	params = {"state": state.name, "now": now, "ideal": state.ideal_days or 0, "max": state.max_days or 0}
-	if state.is_closed:
-		frappe.db.sql(
-			f"""update `tab{APPLICANT}` set rc_sla_status = ''
-			where {STATE_FIELD} = %(state)s and ifnull(rc_sla_status, '') != ''""",
-			params,
-		)
+def _clear(state) -> None:
+	frappe.db.sql(
+		f"""update `tab{APPLICANT}` set rc_sla_status = ''
+		where {STATE_FIELD} = %(state)s and rc_sla_status in ('On Track', 'Past Ideal', 'Past Max')""",
+		{"state": state.name},
+	)
+
+
+def _escalate(state, now: datetime, overridden: list[str]) -> None:
+	"""Move flags forward where the global days were crossed (openings with their own days are
+	left to `_recompute`). Each statement is an index range over the rows still below the level."""
+	if not (state.ideal_days or state.max_days):
 		return
+	params = {"state": state.name, "overridden": overridden or [""]}
+	# A flag never set (NULL: an application from before the pipeline) waits for the full scan.
+	table = f"`tab{APPLICANT}` force index ({SLA_INDEX})"
+	scope = f"{STATE_FIELD} = %(state)s and job_title not in %(overridden)s"
+	for level, days, below in (
+		(SlaLevel.PAST_MAX, state.max_days, "'', 'On Track', 'Past Ideal'"),
+		(SlaLevel.PAST_IDEAL, state.ideal_days, "'', 'On Track'"),
+	):
+		if not days:
+			continue
+		frappe.db.sql(
+			f"""update {table} set rc_sla_status = %(level)s
+			where {scope} and rc_sla_status in ({below}) and rc_stage_entered_at < %(since)s""",
+			{**params, "level": level.value, "since": now - timedelta(days=float(days))},
+		)
+	frappe.db.sql(
+		f"""update {table} set rc_sla_status = 'On Track'
+		where {scope} and rc_sla_status = '' and rc_stage_entered_at is not null""",
+		params,
+	)
+
+
+def _recompute(state, now: datetime, openings: list[str] | None = None) -> None:
+	params = {"state": state.name, "now": now, "ideal": state.ideal_days or 0, "max": state.max_days or 0,
+		"openings": openings or [""]}  # fmt: skip
 	ideal = "coalesce(nullif(o.ideal_days, 0), %(ideal)s)"
 	most = "coalesce(nullif(o.max_days, 0), %(max)s)"
 	level = f"""case
@@ -53,20 +99,15 @@ def _flag_state(state, now: datetime) -> None:
 		when {ideal} > 0 and ja.rc_stage_entered_at < %(now)s - interval ({ideal} * 86400) second then 'Past Ideal'
 		when {ideal} > 0 or {most} > 0 then 'On Track'
 		else '' end"""
+	only = "and ja.job_title in %(openings)s" if openings else ""
 	frappe.db.sql(
 		f"""update `tab{APPLICANT}` ja
 		left join `tab{OVERRIDES}` o on o.parent = ja.job_title and o.parenttype = 'Job Opening'
 			and o.parentfield = 'rc_stage_slas' and o.state = ja.{STATE_FIELD}
 		set ja.rc_sla_status = {level}
-		where ja.{STATE_FIELD} = %(state)s and ifnull(ja.rc_sla_status, '') != {level}""",
+		where ja.{STATE_FIELD} = %(state)s {only} and ifnull(ja.rc_sla_status, '') != {level}""",
 		params,
 	)
-
-
-def _count_flagged() -> int:
-	return frappe.db.sql(
-		f"select count(*) from `tab{APPLICANT}` where rc_sla_status in ('Past Ideal', 'Past Max')"
-	)[0][0]
 
 
 def raise_alerts(now: datetime) -> int:
