@@ -13,7 +13,16 @@ from frappe.utils import add_days, random_string, today
 
 from recruit_crm.api import nurture_campaign as api
 from recruit_crm.services.compliance import consent
-from recruit_crm.services.nurture import audience, constants, engine, one_off, readiness, rendering, reports
+from recruit_crm.services.nurture import (
+	audience,
+	campaigns,
+	constants,
+	engine,
+	one_off,
+	readiness,
+	rendering,
+	reports,
+)
 from recruit_crm.tests.factories import make_job_opening, make_user
 from recruit_crm.tests.integration.nurture_case import MESSAGE, NurtureCase
 
@@ -305,6 +314,13 @@ class TestOneOffEmail(NurtureCase):
 				"send_on_weekends": 1,
 				"holiday_list": None,
 			},
+		)
+		# Queued outside business hours, they were due the next working morning: due now instead,
+		# and the sender must see the new window at once (workers re-read a campaign every 2 s).
+		campaigns.campaign_cache.pop(campaign.name, None)
+		frappe.db.sql(
+			f"update `tab{constants.MESSAGE}` set due_at = %s where nurture_campaign = %s and status = 'Queued'",
+			(frappe.utils.now_datetime(), campaign.name),
 		)
 		frappe.db.set_value("RC Candidate", changes_mind.name, "is_unsubscribed", 1)
 		frappe.db.commit()  # nosemgrep
