@@ -10,7 +10,7 @@ from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, now_datetime
 
 from recruit_crm.domain import pipeline_mail, send_rules
-from recruit_crm.domain.pipeline_mail import BUSINESS_HOURS, ENTERS_STATE, INTERVIEW_SCHEDULED, Rule
+from recruit_crm.domain.pipeline_mail import BUSINESS_HOURS, ENTERS_STATE, INTERVIEW_SCHEDULED
 from recruit_crm.services.nurture.constants import MESSAGE, to_aware, to_naive
 from recruit_crm.services.nurture.rendering import Renderer
 from recruit_crm.services.pipeline import automation_mail, automations
@@ -138,17 +138,7 @@ def _rule(doc) -> frappe._dict:
 	return frappe._dict(
 		name=doc.name,
 		condition=doc.condition,
-		rule=Rule(
-			name=doc.name,
-			trigger=doc.trigger,
-			state=doc.state,
-			job_opening=doc.job_opening,
-			designation=doc.designation,
-			has_condition=bool((doc.condition or "").strip()),
-			delay=pipeline_mail.delay_of(doc.delay_value, doc.delay_unit),
-			hours_before=int(doc.hours_before or 0),
-			repeat_on_reentry=bool(doc.repeat_on_reentry),
-		),
+		rule=automations.rule_of(doc),
 	)
 
 

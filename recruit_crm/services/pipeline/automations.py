@@ -50,19 +50,24 @@ def rules() -> list[frappe._dict]:
 		as_dict=True,
 	)
 	for r in rows:
-		r.rule = Rule(
-			name=r.name,
-			trigger=r.trigger,
-			state=r.state,
-			job_opening=r.job_opening,
-			designation=r.designation,
-			has_condition=bool((r.condition or "").strip()),
-			delay=pipeline_mail.delay_of(r.delay_value, r.delay_unit),
-			hours_before=int(r.hours_before or 0),
-			repeat_on_reentry=bool(r.repeat_on_reentry),
-		)
+		r.rule = rule_of(r)
 	setattr(frappe.local, _CACHE, (stamp, rows))
 	return rows
+
+
+def rule_of(automation) -> Rule:
+	"""The domain's view of an RC Pipeline Automation (a row or a document, saved or not)."""
+	return Rule(
+		name=automation.name,
+		trigger=automation.trigger,
+		state=automation.state,
+		job_opening=automation.job_opening,
+		designation=automation.designation,
+		has_condition=bool((automation.condition or "").strip()),
+		delay=pipeline_mail.delay_of(automation.delay_value, automation.delay_unit),
+		hours_before=int(automation.hours_before or 0),
+		repeat_on_reentry=bool(automation.repeat_on_reentry),
+	)
 
 
 def entered(entries: list[Entry]) -> int:
