@@ -81,6 +81,8 @@ doc_events = {
 	"Personal Data Deletion Request": {"on_update": f"{_FRAPPE}.personal_data.on_deletion_request_update"},
 	# Errors on the app's routes or from its code keep no personal data.
 	"Error Log": _events(f"{_FRAPPE}.error_log", "before_insert"),
+	# An admin's change to the pipeline's days re-flags waiting applications.
+	"Workflow": _events(f"{_FRAPPE}.workflow", "on_update"),
 	"RC Candidate": _events(f"{_OWN}.candidate", "on_update"),
 	"RC Content": _events(f"{_OWN}.content", "on_update", "on_trash"),
 	"RC Settings": _events(f"{_OWN}.settings", "on_update"),

@@ -11,13 +11,14 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from recruit_crm.domain.pipeline import DEFAULT_STATES, DEFAULT_TRANSITIONS, StageKind, default_pipeline
 from recruit_crm.domain.pipeline_mail import DEFAULT_AUTOMATIONS, DEFAULT_TEMPLATES
-from recruit_crm.services.pipeline import history
+from recruit_crm.services.pipeline import history, sla
 from recruit_crm.services.pipeline.workflow import APPLICANT, AUTOMATION, STATE_FIELD, WORKFLOW_NAME
 
 MODULE = "Recruit CRM"
 INSTALLED_KEY = "recruit_crm_pipeline_installed"
 CREATED_STATE_FIELD_KEY = "recruit_crm_created_workflow_state_field"
 AUTOMATIONS_KEY = "recruit_crm_pipeline_automations_seeded"
+SLA_DUE_KEY = "recruit_crm_pipeline_sla_due_filled"
 KIND_OPTIONS = "\n" + "\n".join(k.value for k in StageKind)
 _PIPELINE_DEPENDS = 'eval:parent.document_type=="Job Applicant"'
 
@@ -52,9 +53,19 @@ def custom_fields() -> dict[str, list[dict]]:
 				"in_standard_filter": 1,
 			},
 			{
+				"fieldname": "rc_sla_due_at",
+				"fieldtype": "Datetime",
+				"label": "Waiting Flag Due",
+				"insert_after": "rc_sla_status",
+				"read_only": 1,
+				"hidden": 1,
+				"no_copy": 1,
+				"description": "When the waiting flag next changes; the 15-minute scan reads only due rows.",
+			},
+			{
 				"fieldname": "rc_pipeline_column",
 				"fieldtype": "Column Break",
-				"insert_after": "rc_sla_status",
+				"insert_after": "rc_sla_due_at",
 			},
 			{
 				"fieldname": "rc_recruiter",
@@ -176,6 +187,7 @@ def install() -> None:
 	frappe.db.set_default(INSTALLED_KEY, "1")
 	if frappe.db.exists("Workflow", WORKFLOW_NAME):
 		seed_automations()
+		_fill_sla_due_times()
 		return
 	_ensure_masters()
 	other_active = frappe.db.get_value("Workflow", {"document_type": APPLICANT, "is_active": 1}, "name")
@@ -224,6 +236,7 @@ def install() -> None:
 	workflow.insert()
 	frappe.cache.hdel("workflow", APPLICANT)
 	seed_automations()
+	_fill_sla_due_times()
 
 
 def migrate() -> None:
@@ -235,6 +248,16 @@ def migrate() -> None:
 	_ensure_fields()
 	_add_indexes()
 	seed_automations()
+	_fill_sla_due_times()
+
+
+def _fill_sla_due_times() -> None:
+	"""A site from before `rc_sla_due_at` gets every flag's due time once, so the 15-minute scan
+	(which reads only due rows) sees its open applications at once rather than after the daily run."""
+	if frappe.db.get_default(SLA_DUE_KEY):
+		return
+	sla.scan(full=True)
+	frappe.db.set_default(SLA_DUE_KEY, "1")
 
 
 def seed_automations() -> None:
@@ -324,10 +347,17 @@ def uninstall() -> None:
 		frappe.db.delete("Custom Field", {"dt": APPLICANT, "fieldname": STATE_FIELD})
 		frappe.db.set_default(CREATED_STATE_FIELD_KEY, None)
 		frappe.clear_cache(doctype=APPLICANT)
-	for index in ("rc_state_entered", "rc_state_sla_entered", "rc_opening_state", "rc_recruiter_sla"):
+	for index in (
+		"rc_state_entered",
+		"rc_state_sla_entered",
+		"rc_opening_state",
+		"rc_recruiter_sla",
+		"rc_sla_due",
+	):
 		if frappe.db.sql("show index from `tabJob Applicant` where Key_name = %s", index):
 			frappe.db.sql_ddl(f"alter table `tabJob Applicant` drop index `{index}`")
 	frappe.db.set_default(INSTALLED_KEY, None)
+	frappe.db.set_default(SLA_DUE_KEY, None)
 
 
 def _ensure_fields() -> None:
@@ -348,6 +378,7 @@ def _add_indexes() -> None:
 	)
 	frappe.db.add_index(APPLICANT, ["job_title", STATE_FIELD], "rc_opening_state")
 	frappe.db.add_index(APPLICANT, ["rc_recruiter", "rc_sla_status"], "rc_recruiter_sla")
+	frappe.db.add_index(APPLICANT, ["rc_sla_due_at"], "rc_sla_due")
 
 
 def _ensure_masters() -> None:

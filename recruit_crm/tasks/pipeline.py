@@ -18,3 +18,13 @@ def send_waiting_digests() -> None:
 def refresh_after_moves(candidates: list[str]) -> None:
 	"""Queued by a bulk move: the moved people's CRM facts and pools (safe to run twice)."""
 	transitions.refresh_after_moves(candidates)
+
+
+def recompute_flags() -> None:
+	"""Queued when an admin changes the pipeline Workflow's days: every flag and due time follows."""
+	sla.scan(full=True)
+
+
+def recompute_opening_flags(job_opening: str) -> None:
+	"""Queued when a Job Opening's own days change: its applications' flags follow."""
+	sla.recompute_opening(job_opening)

@@ -56,6 +56,7 @@ def record_entries(
 	action: str | None = None,
 	user: str | None = None,
 	at: datetime | None = None,
+	stamp_applicants: bool = True,
 ) -> list[Entry]:
 	"""Close each application's open stay and open a new one in its new state (one statement per
 	chunk, whatever the count). Returns the entries with their history row names."""
@@ -76,20 +77,27 @@ def record_entries(
 		kind = state.kind if state else StageKind.OTHER
 		rows.append(
 			(e.name, at, at, user, user, 0, e.job_applicant, e.candidate, e.job_opening, e.state, kind.value,
-				at, user, source.value, (action or "")[:140], _initial_sla(pipeline, e.state), 0)
+				at, user, source.value, (action or "")[:140], initial_sla(pipeline, e.state), 0)
 		)  # fmt: skip
 	multi_row_insert(STAGE, COLUMNS, rows)
-	# One UPDATE per state: the stay began now, and its SLA colour starts over.
+	if stamp_applicants:
+		stamp(pipeline, named, at)
+	return named
+
+
+def stamp(pipeline: Pipeline, entries: list[Entry], at: datetime) -> None:
+	"""The applications' own copy of their stay: when it began, its SLA colour (starting over) and
+	when the next scan looks at it (at once)."""
 	by_state: dict[str, list[str]] = {}
-	for e in named:
+	for e in entries:
 		by_state.setdefault(e.state, []).append(e.job_applicant)
 	for state, members in by_state.items():
 		frappe.db.sql(
-			f"""update `tab{APPLICANT}` set rc_stage_entered_at = %(at)s, rc_sla_status = %(sla)s
+			f"""update `tab{APPLICANT}` set rc_stage_entered_at = %(at)s, rc_sla_status = %(sla)s,
+				rc_sla_due_at = if(%(sla)s = '', null, %(at)s)
 			where name in %(names)s""",
-			{"at": at, "sla": _initial_sla(pipeline, state), "names": members},
+			{"at": at, "sla": initial_sla(pipeline, state), "names": members},
 		)
-	return named
 
 
 def close_open_stays(applicants: list[str], at: datetime) -> None:
@@ -103,7 +111,7 @@ def close_open_stays(applicants: list[str], at: datetime) -> None:
 	)
 
 
-def _initial_sla(pipeline: Pipeline, state_name: str) -> str:
+def initial_sla(pipeline: Pipeline, state_name: str) -> str:
 	state = pipeline.state(state_name)
 	if not state or state.is_closed or not (state.ideal_days or state.max_days):
 		return ""

@@ -3,7 +3,11 @@ ideal and maximum days (the Workflow's, or the Job Opening's own), as an amber o
 applicant, a ToDo for its recruiter, an escalation to HR Managers past the maximum, and a daily
 digest per recruiter.
 
-The scan is set-based: one UPDATE per open state for the flags, one INSERT for the ToDos.
+Each open application carries when its flag next changes (`rc_sla_due_at`: entering the state
+sets it to "now", a recompute sets it to the next line it will cross, none past the maximum).
+The 15-minute scan reads only the rows that are due, through an index on that column, so its cost
+follows what changed, not how many applications are open. The daily full recompute (and any
+change of the days) rewrites every flag and due time set-based: one UPDATE per state.
 Applications placed in the pipeline on install get flags but no alerts (their waiting predates
 the pipeline); alerts start with the first real move.
 """
@@ -23,96 +27,139 @@ from recruit_crm.services.pipeline.workflow import APPLICANT, STAGE, STATE_FIELD
 OVERRIDES = "RC Stage SLA"
 ALERT_PREFIX = "Waiting on us"
 ESCALATION_ROLE = "HR Manager"
-SLA_INDEX = "rc_state_sla_entered"  # (state, flag, entered): see setup/pipeline.py
+DUE_INDEX = "rc_sla_due"  # (rc_sla_due_at): see setup/pipeline.py
+CHUNK = 5000
+WAKE_WINDOW = timedelta(days=1)  # snoozes that ended this recently are looked at again
 
 
 def scan(now: datetime | None = None, full: bool = False) -> dict:
-	"""Refresh the SLA flags of open applications, then raise the alerts that are due.
+	"""Refresh the SLA flags that are due, then raise the alerts they call for.
 
-	The regular scan only moves flags forward (On Track -> Past Ideal -> Past Max), reading the
-	few rows that crossed a line through the (state, flag, entered) index; a new stay starts On
-	Track when it is recorded. `full` recomputes every flag (daily, and after an admin changes the
-	days), which also lowers flags whose days were lengthened. Openings with their own days are
-	always recomputed in full (they are few)."""
+	`full` recomputes every open application's flag and due time (daily, and after an admin
+	changes the days), which also lowers flags whose days were lengthened."""
 	pipeline = workflow.current()
 	if not pipeline:
-		return {"alerts": 0}
+		return {"alerts": 0, "refreshed": 0}
 	now = now or now_datetime()
-	overridden = frappe.db.sql(
-		f"select distinct parent from `tab{OVERRIDES}` where parenttype = 'Job Opening'", pluck=True
+	if full:
+		for state in pipeline.states:
+			if state.is_closed:
+				_clear(state)
+			else:
+				_recompute(state, now)
+		return {"alerts": raise_alerts(now), "refreshed": None}
+	due = frappe.db.sql(
+		f"""select name, {STATE_FIELD} from `tab{APPLICANT}` force index ({DUE_INDEX})
+		where rc_sla_due_at <= %(now)s""",
+		{"now": now},
 	)
+	by_state: dict[str, list[str]] = defaultdict(list)
+	for name, state_name in due:
+		by_state[state_name or ""].append(name)
+	for state_name, names in by_state.items():
+		state = pipeline.state(state_name)
+		for start in range(0, len(names), CHUNK):
+			chunk = names[start : start + CHUNK]
+			if state is None or state.is_closed:
+				_clear(state, names=chunk)
+			else:
+				_recompute(state, now, names=chunk)
+	woken = frappe.db.sql(
+		f"""select job_applicant from `tab{STAGE}`
+		where snoozed_until > %(since)s and snoozed_until <= %(now)s and left_at is null""",
+		{"since": now - WAKE_WINDOW, "now": now},
+		pluck=True,
+	)
+	look_at = sorted({name for name, _state in due} | set(woken))
+	return {"alerts": raise_alerts(now, applicants=look_at), "refreshed": len(due)}
+
+
+def recompute_opening(job_opening: str, now: datetime | None = None) -> None:
+	"""An opening's own days changed: its applications' flags and due times follow at once."""
+	pipeline = workflow.current()
+	if not pipeline or not job_opening:
+		return
+	now = now or now_datetime()
 	for state in pipeline.states:
-		if state.is_closed:
-			_clear(state)
-		elif full:
-			_recompute(state, now)
-		else:
-			_escalate(state, now, overridden)
-			if overridden:
-				_recompute(state, now, openings=overridden)
-	return {"alerts": raise_alerts(now)}
+		if not state.is_closed:
+			_recompute(state, now, openings=[job_opening])
 
 
-def _clear(state) -> None:
+def _clear(state, names: list[str] | None = None) -> None:
+	"""A closed state (or one the Workflow no longer has) carries no flag and is never due."""
+	if names is not None:
+		frappe.db.sql(
+			f"update `tab{APPLICANT}` set rc_sla_status = '', rc_sla_due_at = null where name in %(names)s",
+			{"names": names},
+		)
+		return
 	frappe.db.sql(
-		f"""update `tab{APPLICANT}` set rc_sla_status = ''
-		where {STATE_FIELD} = %(state)s and rc_sla_status in ('On Track', 'Past Ideal', 'Past Max')""",
+		f"""update `tab{APPLICANT}` set rc_sla_status = '', rc_sla_due_at = null
+		where {STATE_FIELD} = %(state)s
+			and (rc_sla_status in ('On Track', 'Past Ideal', 'Past Max') or rc_sla_due_at is not null)""",
 		{"state": state.name},
 	)
 
 
-def _escalate(state, now: datetime, overridden: list[str]) -> None:
-	"""Move flags forward where the global days were crossed (openings with their own days are
-	left to `_recompute`). Each statement is an index range over the rows still below the level."""
-	if not (state.ideal_days or state.max_days):
-		return
-	params = {"state": state.name, "overridden": overridden or [""]}
-	# A flag never set (NULL: an application from before the pipeline) waits for the full scan.
-	table = f"`tab{APPLICANT}` force index ({SLA_INDEX})"
-	scope = f"{STATE_FIELD} = %(state)s and job_title not in %(overridden)s"
-	for level, days, below in (
-		(SlaLevel.PAST_MAX, state.max_days, "'', 'On Track', 'Past Ideal'"),
-		(SlaLevel.PAST_IDEAL, state.ideal_days, "'', 'On Track'"),
-	):
-		if not days:
-			continue
-		frappe.db.sql(
-			f"""update {table} set rc_sla_status = %(level)s
-			where {scope} and rc_sla_status in ({below}) and rc_stage_entered_at < %(since)s""",
-			{**params, "level": level.value, "since": now - timedelta(days=float(days))},
-		)
-	frappe.db.sql(
-		f"""update {table} set rc_sla_status = 'On Track'
-		where {scope} and rc_sla_status = '' and rc_stage_entered_at is not null""",
-		params,
-	)
-
-
-def _recompute(state, now: datetime, openings: list[str] | None = None) -> None:
+def _recompute(
+	state, now: datetime, openings: list[str] | None = None, names: list[str] | None = None
+) -> None:
+	"""Set the flag and the next due time of a state's applications (all, some openings', or the
+	named ones), with each opening's own days where it has them. One statement."""
 	params = {"state": state.name, "now": now, "ideal": state.ideal_days or 0, "max": state.max_days or 0,
-		"openings": openings or [""]}  # fmt: skip
+		"openings": openings or [""], "names": names or [""]}  # fmt: skip
 	ideal = "coalesce(nullif(o.ideal_days, 0), %(ideal)s)"
 	most = "coalesce(nullif(o.max_days, 0), %(max)s)"
+	entered = "ja.rc_stage_entered_at"
+	max_line = f"{entered} + interval ({most} * 86400) second"
+	ideal_line = f"{entered} + interval ({ideal} * 86400) second"
+	past_max = f"{most} > 0 and {max_line} <= %(now)s"
+	past_ideal = f"{ideal} > 0 and {ideal_line} <= %(now)s"
 	level = f"""case
-		when ja.rc_stage_entered_at is null then ''
-		when {most} > 0 and ja.rc_stage_entered_at < %(now)s - interval ({most} * 86400) second then 'Past Max'
-		when {ideal} > 0 and ja.rc_stage_entered_at < %(now)s - interval ({ideal} * 86400) second then 'Past Ideal'
+		when {entered} is null then ''
+		when {past_max} then 'Past Max'
+		when {past_ideal} then 'Past Ideal'
 		when {ideal} > 0 or {most} > 0 then 'On Track'
 		else '' end"""
-	only = "and ja.job_title in %(openings)s" if openings else ""
+	due = f"""case
+		when {entered} is null or ({past_max}) then null
+		when {past_ideal} then if({most} > 0, {max_line}, null)
+		when {ideal} > 0 then {ideal_line}
+		when {most} > 0 then {max_line}
+		else null end"""
+	only = ""
+	if openings:
+		only += " and ja.job_title in %(openings)s"
+	if names:
+		only += " and ja.name in %(names)s"
 	frappe.db.sql(
-		f"""update `tab{APPLICANT}` ja
+		f"""update `tab{APPLICANT}` ja {"force index (primary)" if names else ""}
 		left join `tab{OVERRIDES}` o on o.parent = ja.job_title and o.parenttype = 'Job Opening'
 			and o.parentfield = 'rc_stage_slas' and o.state = ja.{STATE_FIELD}
-		set ja.rc_sla_status = {level}
-		where ja.{STATE_FIELD} = %(state)s {only} and ifnull(ja.rc_sla_status, '') != {level}""",
+		set ja.rc_sla_status = {level}, ja.rc_sla_due_at = {due}
+		where ja.{STATE_FIELD} = %(state)s {only}
+			and (ifnull(ja.rc_sla_status, '') != {level} or not (ja.rc_sla_due_at <=> {due}))""",
 		params,
 	)
 
 
-def raise_alerts(now: datetime) -> int:
+def raise_alerts(now: datetime, applicants: list[str] | None = None) -> int:
 	"""A ToDo for each stay that crossed a line since its last alert (once per level), assigned to
-	the application's recruiter; past the maximum, HR Managers get one too. Returns ToDos created."""
+	the application's recruiter; past the maximum, HR Managers get one too. `applicants` limits the
+	look to those (the scan's due rows); None looks at every flagged application. Returns ToDos
+	created."""
+	if applicants is not None:
+		return sum(
+			_raise_alerts(now, applicants[start : start + CHUNK])
+			for start in range(0, len(applicants), CHUNK)
+		)
+	return _raise_alerts(now, None)
+
+
+def _raise_alerts(now: datetime, applicants: list[str] | None) -> int:
+	if applicants is not None and not applicants:
+		return 0
+	only = "and ja.name in %(names)s" if applicants else ""
 	due = frappe.db.sql(
 		f"""select ja.name, ja.applicant_name, ja.job_title, ja.{STATE_FIELD} as state, ja.rc_sla_status as level,
 			ja.rc_recruiter, s.name as stay, s.entered_at
@@ -121,8 +168,8 @@ def raise_alerts(now: datetime) -> int:
 		where ja.rc_sla_status in ('Past Ideal', 'Past Max') and s.dismissed = 0
 			and (s.snoozed_until is null or s.snoozed_until < %(now)s) and s.source != %(install)s
 			and (ifnull(s.alerted_level, '') = ''
-				or (s.alerted_level = 'Past Ideal' and ja.rc_sla_status = 'Past Max'))""",
-		{"now": now, "install": MoveSource.INSTALL.value},
+				or (s.alerted_level = 'Past Ideal' and ja.rc_sla_status = 'Past Max')) {only}""",
+		{"now": now, "install": MoveSource.INSTALL.value, "names": applicants or [""]},
 		as_dict=True,
 	)
 	if not due:

@@ -108,13 +108,17 @@ def apply(
 	now = now_datetime()
 	names = [r.name for r in rows]
 	status = pipeline.state(target).status
+	sla = history.initial_sla(pipeline, target)
 	for start in range(0, len(names), 1000):
 		chunk = names[start : start + 1000]
+		# The new state and the new stay's stamps (history.stamp) in one statement.
 		frappe.db.sql(
 			f"""update `tab{APPLICANT}` set {STATE_FIELD} = %(target)s, status = coalesce(%(status)s, status),
-				modified = %(now)s, modified_by = %(user)s
+				modified = %(now)s, modified_by = %(user)s,
+				rc_stage_entered_at = %(now)s, rc_sla_status = %(sla)s,
+				rc_sla_due_at = if(%(sla)s = '', null, %(now)s)
 			where name in %(names)s""",
-			{"target": target, "status": status, "now": now, "user": user, "names": chunk},
+			{"target": target, "status": status, "now": now, "user": user, "sla": sla, "names": chunk},
 		)
 	entries = history.record_entries(
 		pipeline,
@@ -123,6 +127,7 @@ def apply(
 		action=action,
 		user=user,
 		at=now,
+		stamp_applicants=False,
 	)
 	_timeline(names, target, user, now)
 	_complete_workflow_actions(names, user, now)

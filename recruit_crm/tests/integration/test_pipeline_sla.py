@@ -16,9 +16,15 @@ MANAGER = "sla.manager@rc-test.localhost"
 
 
 def age(applicant: str, days: float) -> None:
-	"""Pretend the application entered its current state `days` ago."""
+	"""Pretend the application entered its current state `days` ago (as a move then would have:
+	its flag was due for a look from that moment)."""
 	when = add_to_date(now_datetime(), days=-days)
-	frappe.db.set_value("Job Applicant", applicant, "rc_stage_entered_at", when, update_modified=False)
+	frappe.db.set_value(
+		"Job Applicant",
+		applicant,
+		{"rc_stage_entered_at": when, "rc_sla_due_at": when},
+		update_modified=False,
+	)
 	frappe.db.sql(
 		"update `tabRC Application Stage` set entered_at = %s where job_applicant = %s and left_at is null",
 		(when, applicant),
@@ -85,6 +91,56 @@ class TestWaitingApplications(RCTestCase):
 		sla.scan()
 		self.assertIn("High", [t.priority for t in todos(name, RECRUITER)])
 		self.assertEqual([t.priority for t in todos(name, MANAGER)], ["High"], "HR Managers hear past max")
+
+	def test_flags_advance_as_time_passes_and_the_scan_reads_only_due_rows(self):
+		name = self.applicant()  # Screening: ideal 5, max 10
+		sla.scan()
+		entered, due = frappe.db.get_value("Job Applicant", name, ["rc_stage_entered_at", "rc_sla_due_at"])
+		self.assertEqual(frappe.db.get_value("Job Applicant", name, "rc_sla_status"), "On Track")
+		self.assertAlmostEqual((due - entered).total_seconds(), 5 * 86400, delta=1, msg="due at the ideal")
+		later = add_to_date(now_datetime(), days=6)
+		self.assertGreaterEqual(sla.scan(now=later)["refreshed"], 1)
+		status, due = frappe.db.get_value("Job Applicant", name, ["rc_sla_status", "rc_sla_due_at"])
+		self.assertEqual(status, "Past Ideal")
+		self.assertAlmostEqual((due - entered).total_seconds(), 10 * 86400, delta=1, msg="next: the max")
+		self.assertEqual([t.priority for t in todos(name, RECRUITER)], ["Medium"])
+		sla.scan(now=add_to_date(now_datetime(), days=11))
+		status, due = frappe.db.get_value("Job Applicant", name, ["rc_sla_status", "rc_sla_due_at"])
+		self.assertEqual((status, due), ("Past Max", None), "past the maximum nothing more is due")
+		self.assertIn("High", [t.priority for t in todos(name, RECRUITER)])
+		# A row that is not due is not read by the 15-minute scan; the daily full recompute fixes any
+		# drift (here: a hand-edited entry time).
+		frappe.db.set_value(
+			"Job Applicant", name, "rc_stage_entered_at", now_datetime(), update_modified=False
+		)
+		sla.scan()
+		self.assertEqual(frappe.db.get_value("Job Applicant", name, "rc_sla_status"), "Past Max")
+		sla.scan(full=True)
+		self.assertEqual(frappe.db.get_value("Job Applicant", name, "rc_sla_status"), "On Track")
+		self.assertIsNotNone(frappe.db.get_value("Job Applicant", name, "rc_sla_due_at"))
+
+	def test_new_opening_days_reflag_its_applications(self):
+		opening = make_job_opening()
+		doc = make_job_applicant(job_opening=opening.name)
+		transitions.move([doc.name], "Screening")
+		age(doc.name, 3)
+		sla.scan()
+		self.assertEqual(frappe.db.get_value("Job Applicant", doc.name, "rc_sla_status"), "On Track")
+		opening.reload()
+		opening.append("rc_stage_slas", {"state": "Screening", "ideal_days": 1, "max_days": 2})
+		opening.save()
+		from recruit_crm.tasks.pipeline import recompute_opening_flags
+
+		recompute_opening_flags(opening.name)  # what on_update queued
+		self.assertEqual(frappe.db.get_value("Job Applicant", doc.name, "rc_sla_status"), "Past Max")
+
+	def test_closed_states_are_never_due(self):
+		name = self.applicant()
+		transitions.move([name], "Rejected", notify=False)
+		sla.scan()
+		self.assertEqual(
+			frappe.db.get_value("Job Applicant", name, ["rc_sla_status", "rc_sla_due_at"]), ("", None)
+		)
 
 	def test_snooze_and_dismiss_silence_the_alert_with_a_reason(self):
 		name = self.applicant()
