@@ -28,6 +28,7 @@ def merge(source: str, target: str) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_summary(job_applicant: str) -> dict:
 	"""The CRM summary of the person behind a Job Applicant, for its form."""
 	applicant = frappe.get_doc("Job Applicant", job_applicant)

@@ -74,6 +74,7 @@ def send_test(campaign: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@frappe.read_only()
 def audience_preview(rules: dict | str) -> dict:
 	"""How many people the (unsaved) audience rules match, how many may be emailed, and the rules in
 	words; or the rule error."""
@@ -172,6 +173,7 @@ def change_enrollments(enrollments: list[str] | str, action: str) -> None:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def dry_run(campaign: str, sample_size: int = 5) -> dict:
 	"""Who would enter, their rendered emails and a day-by-day send forecast."""
 	_campaign(campaign, "read")
@@ -179,6 +181,7 @@ def dry_run(campaign: str, sample_size: int = 5) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def stats(campaign: str) -> dict:
 	_campaign(campaign, "read")
 	return reports.refresh_counters(campaign)
@@ -193,6 +196,7 @@ def resolve_message(message: str, outcome: str) -> None:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def campaigns_for_enrolment() -> list[dict]:
 	"""Campaigns a person can be added to from a list view."""
 	return frappe.get_list(

@@ -22,6 +22,7 @@ def _applicant(name: str, ptype: str = "read"):
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def board(job_opening: str) -> dict:
 	"""Columns, cards and the moves the caller may make, for one Job Opening."""
 	_require()
@@ -48,6 +49,7 @@ def bulk_move(names: list | str, state: str, send_emails: bool | int = 1) -> dic
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def states() -> list[dict]:
 	"""The pipeline's states, for pickers."""
 	_require()
@@ -56,6 +58,7 @@ def states() -> list[dict]:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def stage_history(job_applicant: str) -> dict:
 	"""The application's stays in each state, and its SLA flag now (Job Applicant form)."""
 	doc = _applicant(job_applicant)
@@ -82,6 +85,7 @@ def dismiss_alert(job_applicant: str, reason: str) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def candidate_applications(candidate: str) -> list[dict]:
 	"""The person's applications with their pipeline stage, days in it and waiting flag (RC
 	Candidate form)."""

@@ -14,6 +14,7 @@ def _require_hr() -> None:
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@frappe.read_only()
 def preview(automation: str, limit: int = 20) -> dict:
 	"""Who would get this automation's email and when (HR only; nothing is queued or tracked)."""
 	_require_hr()

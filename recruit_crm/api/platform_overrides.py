@@ -41,6 +41,7 @@ def _permitted_count(doctype: str, filters) -> int:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = False) -> int:
 	"""`frappe.client.get_count`, permission-aware for candidate data."""
 	if not is_protected(doctype):
@@ -50,6 +51,7 @@ def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = Fal
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_report_count() -> int:
 	"""`frappe.desk.reportview.get_count` (list view totals), with a read check first."""
 	doctype = frappe.form_dict.get("doctype")
@@ -59,6 +61,7 @@ def get_report_count() -> int:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[dict]:
 	"""`frappe.desk.listview.get_group_by_count` (sidebar counts), permission-aware."""
 	if not is_protected(doctype):

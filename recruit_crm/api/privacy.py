@@ -61,6 +61,7 @@ def record_consent(
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def consent_ledger(candidate: str) -> list[dict]:
 	"""The candidate's consent ledger (what was given, how, when, until when, and what was withdrawn)."""
 	_check(candidate, "read")

@@ -14,6 +14,7 @@ def _check(job_opening: str) -> None:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def find_candidates(
 	job_opening: str,
 	limit: int = 50,

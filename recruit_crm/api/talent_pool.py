@@ -34,6 +34,7 @@ def rule_fields() -> list[dict]:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def preview_count(rules: dict | str) -> dict:
 	"""How many candidates the (unsaved) rules match now, with a few examples and the rules in words
 	(as the Rules in Words field will read once saved), or the rule error."""
@@ -105,6 +106,7 @@ def rebuild(pool: str) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def insights(pool: str) -> dict:
 	"""Size, growth, stage mix, average engagement and top skills of a pool."""
 	doc = _pool_for(pool)
@@ -112,6 +114,7 @@ def insights(pool: str) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def candidate_pools(candidate: str) -> list[dict]:
 	"""The pools a person is in (those the user may see), with the reason."""
 	frappe.get_doc("RC Candidate", candidate).check_permission("read")
