@@ -5,6 +5,7 @@ Pure: times come in as aware datetimes; the text is built here and parsed back i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -85,9 +86,50 @@ def google_calendar_link(meeting: Meeting) -> str:
 	return "https://calendar.google.com/calendar/render?" + urlencode({k: v for k, v in params.items() if v})
 
 
+def next_sequence(issued: Iterable[tuple[str | None, int]], slot: str) -> int:
+	"""The SEQUENCE of an invitation to `slot`, given what was already issued for the same
+	interview (UID) as (slot, sequence) pairs, a cancellation's slot being None.
+
+	RFC 5545 3.8.7.4 / RFC 5546 2.1.4: a calendar applies an update only when its SEQUENCE is
+	higher than the one it holds. The first invitation is 0; another email about the slot issued
+	last (a second automation, a reminder, a replay) repeats its number; a new slot, including
+	a move back to an earlier one or a reinstatement after a cancellation, is one higher than
+	anything issued before."""
+	pairs = list(issued)
+	if not pairs:
+		return 0
+	latest_slot, latest = max(pairs, key=lambda p: p[1])
+	if latest_slot == slot:
+		return latest
+	return max(seq for _, seq in pairs) + 1
+
+
+def cancel_sequence(issued: Iterable[tuple[str | None, int]]) -> int | None:
+	"""The SEQUENCE of a cancellation (higher than every invitation issued), or None when there
+	is nothing to cancel: nothing was issued, or the latest thing issued is a cancellation."""
+	pairs = list(issued)
+	if not pairs:
+		return None
+	latest_slot, latest = max(pairs, key=lambda p: (p[1], p[0] is None))
+	if latest_slot is None:
+		return None
+	return latest + 1
+
+
+def method_of(meeting: Meeting) -> str:
+	"""The iTIP method (RFC 5546): REQUEST invites or updates, CANCEL withdraws."""
+	return "CANCEL" if meeting.cancelled else "REQUEST"
+
+
+def content_type(meeting: Meeting) -> str:
+	"""The MIME type of the attachment; mail clients read the method from it too."""
+	return f'text/calendar; method={method_of(meeting)}; charset=utf-8; name="interview.ics"'
+
+
 def ics(meeting: Meeting, now: datetime) -> str:
-	"""The invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL) as iCalendar text."""
-	method = "CANCEL" if meeting.cancelled else "REQUEST"
+	"""The invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL, STATUS:CANCELLED) as
+	iCalendar text. A cancellation carries the invitation's UID and a higher SEQUENCE."""
+	method = method_of(meeting)
 	lines = [
 		"BEGIN:VCALENDAR",
 		"VERSION:2.0",

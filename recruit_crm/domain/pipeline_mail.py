@@ -23,6 +23,7 @@ FINAL_STAGE_KINDS = (StageKind.INTERVIEW.value, StageKind.OFFER.value)
 # Business Hours for pipeline email, as the automation form says: 09:00-18:00, Monday to Friday.
 BUSINESS_START = time(9, 0)
 BUSINESS_END = time(18, 0)
+BUSINESS_WEEKDAYS = frozenset({0, 1, 2, 3, 4})  # Monday = 0
 
 _UNIT_SECONDS = {"Minutes": 60, "Hours": 3600, "Days": 86400}
 assert set(_UNIT_SECONDS) == set(DELAY_UNITS)
@@ -41,11 +42,42 @@ class Rule:
 	delay: timedelta = timedelta()
 	hours_before: int = 0
 	repeat_on_reentry: bool = False
+	send_window: str = ANY_TIME
+	delay_in_days: bool = False  # 'Send After' was given in Days
 
 
 def delay_of(value: int | float | None, unit: str | None) -> timedelta:
 	"""An automation's 'Send After' as a duration (unknown units count as minutes)."""
 	return timedelta(seconds=max(float(value or 0), 0.0) * _UNIT_SECONDS.get(unit or "", 60))
+
+
+def business_days_after(
+	start: datetime,
+	days: int,
+	holidays: frozenset[date] = frozenset(),
+	weekdays: frozenset[int] = BUSINESS_WEEKDAYS,
+) -> datetime:
+	"""`days` working days after `start`, at the same clock time: weekends and holidays are not
+	counted. Friday + 2 is Tuesday; with Monday a holiday, Wednesday. Zero days is `start`."""
+	if not weekdays:
+		raise ValueError("a working week needs at least one weekday")
+	day, left = start.date(), max(int(days), 0)
+	while left:
+		day += timedelta(days=1)
+		if day.weekday() in weekdays and day not in holidays:
+			left -= 1
+	return datetime.combine(day, start.timetz()) if day != start.date() else start
+
+
+def due_after(rule: Rule, since: datetime, holidays: frozenset[date] = frozenset()) -> datetime:
+	"""When a rule's email is due after `since`. With Business Hours a delay in days counts
+	working days, skipping weekends and the company's `holidays` (a rejection "2 days later"
+	over a holiday lands on the next working day); otherwise the delay is elapsed time. The send
+	window itself (hours, weekdays, holidays) is applied again when the email is claimed."""
+	if rule.send_window == BUSINESS_HOURS and rule.delay_in_days:
+		whole = rule.delay // timedelta(days=1)
+		return business_days_after(since, whole, holidays) + (rule.delay - timedelta(days=whole))
+	return since + rule.delay
 
 
 def in_scope(rule: Rule, job_opening: str | None, designation: str | None) -> bool:
@@ -81,9 +113,34 @@ def entry_key(automation: str, stage_row: str) -> str:
 	return f"{automation}:{stage_row}"
 
 
-def interview_key(automation: str, interview: str, slot: str) -> str:
-	"""One email per automation, interview and slot."""
-	return f"{automation}:{interview}:{slot}"
+def interview_key(automation: str, interview: str, slot: str, sequence: int = 0) -> str:
+	"""One email per automation, interview and slot, and per calendar SEQUENCE after the first:
+	an interview moved away and back again, or reinstated, gets a new email for the same slot."""
+	key = f"{automation}:{interview}:{slot}"
+	return f"{key}#{sequence}" if sequence else key
+
+
+CANCEL_MARK = "cancel"
+
+
+def cancel_key(interview: str, sequence: int) -> str:
+	"""One cancellation per interview (and calendar SEQUENCE, should it be reinstated and
+	cancelled again); it does not depend on the automation, so two invitations make one."""
+	return f"{interview}:{CANCEL_MARK}:{sequence}"
+
+
+def is_cancel_key(key: str | None) -> bool:
+	parts = (key or "").split(":")
+	return len(parts) == 3 and parts[1] == CANCEL_MARK
+
+
+def parse_slot(slot: str | None) -> tuple[date, time] | None:
+	"""A slot's date and start time ('2026-03-03:09:30:00'), or None when it is not one."""
+	try:
+		day, clock = (slot or "").split(":", 1)
+		return date.fromisoformat(day), time.fromisoformat(clock)
+	except ValueError:
+		return None
 
 
 def reminder_due(start: datetime, hours_before: int, now: datetime, lookahead: timedelta) -> datetime | None:
@@ -133,6 +190,7 @@ class ClaimFacts:
 	queued_slot: str | None = None  # from the key
 	current_slot: str | None = None  # the interview's slot now
 	interview_started: bool = False
+	cancellation: bool = False  # the email that withdraws an interview (its key says so)
 
 
 def claim_verdict(f: ClaimFacts) -> tuple[Verdict, str]:
@@ -148,6 +206,14 @@ def claim_verdict(f: ClaimFacts) -> tuple[Verdict, str]:
 		return Verdict.SUPPRESS, "No Email Address"
 	if f.trigger is None:
 		return Verdict.CANCEL, "The automation was deleted before the email went out."
+	if f.cancellation:
+		# The candidate holds the invitation: the withdrawal goes even if the automation was
+		# switched off since, but not when the interview is back on or already took place.
+		if f.interview_exists and not f.interview_cancelled:
+			return Verdict.CANCEL, "The interview was reinstated."
+		if f.interview_started:
+			return Verdict.CANCEL, "The interview had already started."
+		return Verdict.SEND, ""
 	if not f.automation_enabled:
 		return Verdict.CANCEL, "The automation was disabled before the email went out."
 	left = f.stay_ended or (f.automation_state and f.current_state != f.automation_state)
@@ -167,9 +233,11 @@ def claim_verdict(f: ClaimFacts) -> tuple[Verdict, str]:
 
 
 def slot_of_key(key: str | None) -> str | None:
-	"""The slot part of an interview key ('automation:interview:YYYY-MM-DD:HH:MM:SS')."""
+	"""The slot part of an interview key ('automation:interview:YYYY-MM-DD:HH:MM:SS[#n]')."""
+	if is_cancel_key(key):
+		return None
 	parts = (key or "").split(":", 2)
-	return parts[2] if len(parts) == 3 else None
+	return parts[2].split("#", 1)[0] if len(parts) == 3 else None
 
 
 # ------------------------------------------------------------------ what install ships
@@ -240,6 +308,17 @@ DEFAULT_TEMPLATES: tuple[TemplateSpec, ...] = (
 		"{% if community_link %}<p>We would like to stay in touch for future roles: "
 		'<a href="{{ community_link }}">join our talent community</a>.</p>{% endif %}' + _LINK,
 	),
+)
+
+# The email that withdraws an interview invitation. An Email Template of this name, if HR creates
+# one, is used instead; install does not ship it (so no site's templates change under it).
+CANCELLATION_TEMPLATE = TemplateSpec(
+	"Recruit CRM: Interview Cancelled",
+	"Cancelled: your interview for {{ application.job_title }} ({{ interview.when }})",
+	"<p>Hi {{ candidate.first_name }},</p>"
+	"<p>Your interview for <b>{{ application.job_title }}</b> on {{ interview.when }} has been cancelled. "
+	"The attached calendar update removes it from your calendar.</p>"
+	"<p>We are sorry for the change and will be in touch about what happens next.</p>" + _LINK,
 )
 
 DEFAULT_AUTOMATIONS: tuple[AutomationSpec, ...] = (

@@ -5,7 +5,9 @@ They ride the same exactly-once ledger as campaign email (claim, send in order, 
 their own rules: transactional, so no marketing consent is needed, but do-not-contact,
 unsubscribe, bounces and anonymisation suppress them; the undo window cancels an email whose
 application left the state first; an interview's emails are cancelled when it is cancelled or
-moved; Business Hours holds them until 09:00-18:00 on a weekday in the candidate's time zone.
+moved, and a candidate who holds an invitation gets its cancellation (METHOD:CANCEL); Business
+Hours holds them until 09:00-18:00 on a working day in the candidate's time zone, skipping the
+company's holidays.
 """
 
 from collections import defaultdict
@@ -18,11 +20,18 @@ from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, get_url
 
 from recruit_crm.domain import pipeline_mail, send_rules
-from recruit_crm.domain.calendar import Meeting, google_calendar_link, ics, interview_window, local_time_text
-from recruit_crm.domain.pipeline_mail import BUSINESS_HOURS, ClaimFacts, Verdict
+from recruit_crm.domain.calendar import (
+	Meeting,
+	content_type,
+	google_calendar_link,
+	ics,
+	interview_window,
+	local_time_text,
+)
+from recruit_crm.domain.pipeline_mail import BUSINESS_HOURS, CANCELLATION_TEMPLATE, ClaimFacts, Verdict
 from recruit_crm.services.nurture.constants import MESSAGE, to_aware, to_naive
 from recruit_crm.services.nurture.rendering import Renderer
-from recruit_crm.services.pipeline import workflow
+from recruit_crm.services.pipeline import automations, workflow
 from recruit_crm.services.pipeline.workflow import APPLICANT, AUTOMATION, STAGE, STATE_FIELD
 from recruit_crm.services.pools.membership import add_members
 from recruit_crm.services.portal import careers
@@ -30,7 +39,6 @@ from recruit_crm.services.portal.tokens import applications_url
 
 COMMUNITY_PATH = "/careers/community"
 PREVIEW_APPLICATIONS = "#my-applications-link-in-the-sent-email"
-ICS_TYPE = 'text/calendar; method=REQUEST; charset=utf-8; name="interview.ics"'
 
 
 # ------------------------------------------------------------------ claim
@@ -48,11 +56,12 @@ def apply_send_rules(rows: list[dict], now: datetime) -> list[dict]:
 				a.only_while_in_state, a.send_window, ja.{STATE_FIELD} as current_state,
 				s.left_at as stay_left, i.name as interview_found, i.status as interview_status,
 				i.docstatus as interview_docstatus, i.scheduled_on, i.from_time,
-				timestamp(i.scheduled_on, ifnull(i.from_time, '09:00:00')) as starts_at
+				timestamp(i.scheduled_on, ifnull(i.from_time, '09:00:00')) as starts_at, jo.company
 			from `tab{MESSAGE}` m
 			left join `tabRC Candidate` c on c.name = m.candidate
 			left join `tab{AUTOMATION}` a on a.name = m.pipeline_automation
 			left join `tab{APPLICANT}` ja on ja.name = m.job_applicant
+			left join `tabJob Opening` jo on jo.name = ja.job_title
 			left join `tab{STAGE}` s on s.name = m.step_key
 			left join `tabInterview` i on i.name = m.interview
 			where m.name in %(names)s""",
@@ -61,7 +70,11 @@ def apply_send_rules(rows: list[dict], now: datetime) -> list[dict]:
 		)
 	}
 	aware_now = to_aware(now)
-	window = pipeline_mail.business_hours(get_system_timezone() or "UTC")
+	default_company = frappe.defaults.get_global_default("company")
+	for f in facts.values():
+		f.company = f.company or default_company
+	held = {f.company for f in facts.values() if f.send_window == BUSINESS_HOURS}
+	windows = automations.business_windows(held, now) if held else {}
 	stopped: dict[tuple[str, str], list[str]] = defaultdict(list)
 	deferred: dict[datetime, list[str]] = defaultdict(list)
 	ready = []
@@ -74,7 +87,7 @@ def apply_send_rules(rows: list[dict], now: datetime) -> list[dict]:
 			stopped[(verdict.value, reason)].append(r.name)
 			continue
 		if f.send_window == BUSINESS_HOURS:
-			at = send_rules.next_send_time(window, f.timezone, aware_now)
+			at = send_rules.next_send_time(windows[f.company], f.timezone, aware_now)
 			if at > aware_now:
 				deferred[to_naive(at)].append(r.name)
 				continue
@@ -112,6 +125,7 @@ def _claim_facts(f, now: datetime) -> ClaimFacts:
 		queued_slot=pipeline_mail.slot_of_key(f.idempotency_key),
 		current_slot=pipeline_mail.slot_text(f.scheduled_on, f.from_time) if f.interview_found else None,
 		interview_started=bool(f.starts_at and get_datetime(f.starts_at) <= now),
+		cancellation=pipeline_mail.is_cancel_key(f.idempotency_key),
 	)
 
 
@@ -130,6 +144,7 @@ class Batch:
 		self.community_url = get_url(COMMUNITY_PATH)
 		self.pipeline = None
 		self.automations: dict[str, frappe._dict] = {}
+		self._custom_cancellation: bool | None = None
 		if self.rows:  # a batch of campaign email costs nothing here
 			self.pipeline = workflow.current()
 			self.load(self.rows)
@@ -165,11 +180,20 @@ class Batch:
 			)
 		)
 
+	def custom_cancellation(self) -> bool:
+		"""Whether HR wrote their own cancellation (an Email Template of that name); read once."""
+		if self._custom_cancellation is None:
+			self._custom_cancellation = bool(frappe.db.exists("Email Template", CANCELLATION_TEMPLATE.name))
+		return self._custom_cancellation
+
 	def _compiled(self, template_name: str):
 		if template_name not in self.templates:
-			t = frappe.get_cached_doc("Email Template", template_name)
-			subject_src = t.subject or ""
-			body_src = (t.response_html if t.use_html else t.response) or ""
+			if template_name == CANCELLATION_TEMPLATE.name and not self.custom_cancellation():
+				subject_src, body_src = CANCELLATION_TEMPLATE.subject, CANCELLATION_TEMPLATE.body
+			else:
+				t = frappe.get_cached_doc("Email Template", template_name)
+				subject_src = t.subject or ""
+				body_src = (t.response_html if t.use_html else t.response) or ""
 			if ".__" in subject_src or ".__" in body_src:
 				frappe.throw(_("Illegal template"))  # same guard as frappe.render_template
 			jenv = self.renderer.jenv
@@ -207,7 +231,7 @@ class Batch:
 			"company": careers.settings().company or frappe.defaults.get_global_default("company") or "",
 			"interview": {},
 		}
-		interview = self.interviews.get(row.get("interview"))
+		interview = self.interview_of(row)
 		if interview:
 			meeting = self.meeting(row, interview, opening_title, person)
 			zone = self.zones.get(row.get("candidate")) or None
@@ -218,6 +242,23 @@ class Batch:
 				"google_calendar_link": google_calendar_link(meeting),
 			}
 		return ctx
+
+	def interview_of(self, row: dict) -> frappe._dict | None:
+		"""The interview an email is about. A cancellation names the slot the candidate was
+		invited to (kept on its row), even when the interview has moved since or was deleted."""
+		interview = self.interviews.get(row.get("interview"))
+		if not pipeline_mail.is_cancel_key(row.get("idempotency_key")):
+			return interview
+		slot = pipeline_mail.parse_slot(row.get("step_key"))
+		if not slot:
+			return interview
+		current = interview and pipeline_mail.slot_text(interview.scheduled_on, interview.from_time)
+		if interview and current == row.get("step_key"):
+			return interview
+		return frappe._dict(
+			name=row.get("interview"), interview_round=(interview or {}).get("interview_round") or "",
+			scheduled_on=slot[0], from_time=slot[1], to_time=None,
+		)  # fmt: skip
 
 	def meeting(self, row: dict, interview, opening_title: str, person: dict) -> Meeting:
 		start, end = interview_window(
@@ -236,7 +277,8 @@ class Batch:
 			organizer_name=sender.get("email_account_name") or company,
 			attendee_email=row.get("recipient") or "",
 			attendee_name=person.get("full_name") or "",
-			sequence=int(get_datetime(interview.modified).timestamp()) // 60 % 2_000_000_000,
+			sequence=int(row.get("step_idx") or 0),  # set when the row was queued
+			cancelled=pipeline_mail.is_cancel_key(row.get("idempotency_key")),
 		)
 
 	def render(self, row: dict) -> tuple[str, str, str | None, list[tuple[str, str, bytes]]]:
@@ -246,20 +288,23 @@ class Batch:
 			frappe.throw(
 				_("The pipeline automation {0} no longer exists.").format(row["pipeline_automation"])
 			)
-		subject_t, body_t = self._compiled(automation.email_template)
+		cancellation = pipeline_mail.is_cancel_key(row.get("idempotency_key"))
+		template_name = CANCELLATION_TEMPLATE.name if cancellation else automation.email_template
+		subject_t, body_t = self._compiled(template_name)
 		ctx = self.context(row)
 		safe = _escaped(ctx)
 		subject = " ".join(subject_t.render(**ctx, doc=ctx["candidate"]).split())[:250]
 		body = body_t.render(**safe, doc=safe["candidate"])
 		html = self.renderer.branded(body, row["name"], row["candidate"])
 		attachments = []
-		interview = self.interviews.get(row.get("interview"))
-		if interview and automation.attach_calendar:
+		interview = self.interview_of(row)
+		if interview and (automation.attach_calendar or cancellation):
 			meeting = self.meeting(row, interview, ctx["opening"]["title"], ctx["candidate"])
-			attachments.append(
-				("interview.ics", ICS_TYPE, ics(meeting, to_aware(frappe.utils.now_datetime())).encode())
-			)
-		return subject, html, automation.email_template, attachments
+			text = ics(meeting, to_aware(frappe.utils.now_datetime()))
+			attachments.append(("interview.ics", content_type(meeting), text.encode()))
+		if cancellation and not self.custom_cancellation():
+			template_name = None  # the built-in wording: no Email Template to link
+		return subject, html, template_name, attachments
 
 
 def _escaped(value):
@@ -290,8 +335,15 @@ def _by_name(doctype: str, names: set, fields: str) -> dict[str, frappe._dict]:
 
 def after_sent(rows: list[dict]) -> int:
 	"""Pools for sent pipeline emails (a rejection's talent pool, or the silver medalists' pool for
-	people who reached an Interview or Offer state): set-based and idempotent. Returns joins."""
-	rows = [r for r in rows if r.get("pipeline_automation") and r.get("candidate")]
+	people who reached an Interview or Offer state): set-based and idempotent. Returns joins.
+	An interview's cancellation rides its invitation's automation but joins no pool."""
+	rows = [
+		r
+		for r in rows
+		if r.get("pipeline_automation")
+		and r.get("candidate")
+		and not pipeline_mail.is_cancel_key(r.get("idempotency_key"))
+	]
 	if not rows:
 		return 0
 	automations = _by_name(

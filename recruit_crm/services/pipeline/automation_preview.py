@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, get_system_timezone, now_datetime
+from frappe.utils import get_datetime, now_datetime
 
-from recruit_crm.domain import pipeline_mail, send_rules
+from recruit_crm.domain import calendar, pipeline_mail, send_rules
 from recruit_crm.domain.pipeline_mail import BUSINESS_HOURS, ENTERS_STATE, INTERVIEW_SCHEDULED
 from recruit_crm.services.nurture.constants import MESSAGE, to_aware, to_naive
 from recruit_crm.services.nurture.rendering import Renderer
@@ -69,7 +69,10 @@ def preview(automation: str, limit: int = 20) -> dict:
 		)
 	facts = automations.application_facts([t.job_applicant for t in targets])
 	people = _people([f.rc_candidate for f in facts.values() if f.rc_candidate])
-	keys = {_key(doc, t): t for t in targets}
+	issued = automations.issued_for(
+		[frappe._dict(name=t.interview, job_applicant=t.job_applicant) for t in targets if t.interview]
+	)
+	keys = {_key(doc, t, issued): t for t in targets}
 	ledger = dict(
 		frappe.db.sql(
 			f"select idempotency_key, status from `tab{MESSAGE}` where idempotency_key in %(keys)s",
@@ -79,15 +82,17 @@ def preview(automation: str, limit: int = 20) -> dict:
 	renderer = Renderer(preview=True)
 	fake_rows = []
 	out = []
-	window = pipeline_mail.business_hours(get_system_timezone() or "UTC")
+	companies = {automations.company_of(f) for f in facts.values()}
+	windows = automations.business_windows(companies, now) if doc.send_window == BUSINESS_HOURS else {}
 	for key, t in keys.items():
 		fact = facts.get(t.job_applicant)
 		if not fact:
 			continue
 		person = people.get(fact.rc_candidate) or frappe._dict()
 		reason = _why_not(doc, rule, fact, person)
-		send_at = _when(doc, rule, t, now)
-		if doc.send_window == BUSINESS_HOURS and send_at:
+		window = windows.get(automations.company_of(fact))
+		send_at = _when(doc, rule, t, now, window.holidays if window else frozenset())
+		if window and send_at:
 			send_at = to_naive(send_rules.next_send_time(window, person.get("timezone"), to_aware(send_at)))
 		item = {
 			"job_applicant": t.job_applicant,
@@ -106,6 +111,7 @@ def preview(automation: str, limit: int = 20) -> dict:
 				frappe._dict(
 					name=f"preview-{len(fake_rows)}", pipeline_automation=doc.name, candidate=fact.rc_candidate,
 					job_applicant=t.job_applicant, interview=t.interview, recipient=item["email"],
+					step_idx=_sequence(t, issued),
 					email_account=automations.sender_of(frappe._dict(email_account=doc.email_account)),
 				)
 			)  # fmt: skip
@@ -146,18 +152,25 @@ def _scope_sql(doc) -> str:
 	return "and ja.job_title = %(opening)s" if doc.job_opening else ""
 
 
-def _key(doc, t) -> str:
+def _key(doc, t, issued: dict) -> str:
 	if doc.trigger == ENTERS_STATE:
 		return pipeline_mail.entry_key(doc.name, t.step_key or t.job_applicant)
-	return pipeline_mail.interview_key(
-		doc.name, t.interview, pipeline_mail.slot_text(t.scheduled_on, t.from_time)
-	)
+	slot = pipeline_mail.slot_text(t.scheduled_on, t.from_time)
+	return pipeline_mail.interview_key(doc.name, t.interview, slot, _sequence(t, issued))
 
 
-def _when(doc, rule, t, now):
+def _sequence(t, issued: dict) -> int:
+	"""The calendar SEQUENCE an email about this interview would carry now."""
+	if not t.interview:
+		return 0
+	slot = pipeline_mail.slot_text(t.scheduled_on, t.from_time)
+	return calendar.next_sequence([(i.slot, i.sequence) for i in issued.get(t.interview, [])], slot)
+
+
+def _when(doc, rule, t, now, holidays: frozenset = frozenset()):
 	if doc.trigger == ENTERS_STATE:
 		since = get_datetime(t.since) if t.since else now
-		return max(since + rule.rule.delay, now)
+		return max(pipeline_mail.due_after(rule.rule, since, holidays), now)
 	if doc.trigger == INTERVIEW_SCHEDULED:
 		return now + rule.rule.delay
 	return max(get_datetime(t.starts_at) - timedelta(hours=rule.rule.hours_before), now)

@@ -10,13 +10,22 @@ hours) lives in `automation_mail`.
 """
 
 import hashlib
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 
 import frappe
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import add_days, get_datetime, get_system_timezone, getdate, now_datetime
 
-from recruit_crm.domain import pipeline_mail
-from recruit_crm.domain.pipeline_mail import BEFORE_INTERVIEW, ENTERS_STATE, INTERVIEW_SCHEDULED, Rule
+from recruit_crm.domain import calendar, pipeline_mail
+from recruit_crm.domain.pipeline_mail import (
+	BEFORE_INTERVIEW,
+	BUSINESS_HOURS,
+	ENTERS_STATE,
+	INTERVIEW_SCHEDULED,
+	INTERVIEW_TRIGGERS,
+	Rule,
+)
+from recruit_crm.domain.send_rules import SendWindow
 from recruit_crm.services._sql import multi_row_insert
 from recruit_crm.services.nurture.constants import MESSAGE
 from recruit_crm.services.nurture.readiness import default_sender
@@ -24,6 +33,11 @@ from recruit_crm.services.pipeline.history import Entry
 from recruit_crm.services.pipeline.workflow import APPLICANT, AUTOMATION, STAGE
 
 LIVE_STATUSES = ("Queued", "Sending", "Sent", "Unknown")
+DELIVERED_STATUSES = ("Sending", "Sent", "Unknown")  # the candidate may have it
+HOLIDAY_HORIZON_DAYS = 400  # holidays read ahead: as far as any delay or send window reaches
+RESCHEDULED = "The interview was rescheduled."
+REINSTATED = "The interview was reinstated."
+CANCELLED = "The interview was cancelled."
 REMINDER_LOOKAHEAD = timedelta(minutes=10)  # the reminder task runs every 5 minutes
 _CACHE = "rc_pipeline_automations"
 
@@ -67,6 +81,8 @@ def rule_of(automation) -> Rule:
 		delay=pipeline_mail.delay_of(automation.delay_value, automation.delay_unit),
 		hours_before=int(automation.hours_before or 0),
 		repeat_on_reentry=bool(automation.repeat_on_reentry),
+		send_window=automation.send_window or pipeline_mail.ANY_TIME,
+		delay_in_days=automation.delay_unit == "Days",
 	)
 
 
@@ -84,9 +100,16 @@ def entered(entries: list[Entry]) -> int:
 	active = [r for r in rules() if r.trigger == ENTERS_STATE and r.state in states]
 	if not active:
 		return 0
-	facts = application_facts([e.job_applicant for e in entries])
+	facts = application_facts(
+		[e.job_applicant for e in entries], conditions=any(r.rule.has_condition for r in active)
+	)
 	once = [r.name for r in active if not r.repeat_on_reentry]
 	earlier = _already_emailed(once, list(facts))
+	holidays = (
+		holidays_by_company({company_of(f) for f in facts.values()}, now)
+		if any(_counts_working_days(r) for r in active)
+		else {}
+	)
 	rows = []
 	for e in entries:
 		fact = facts.get(e.job_applicant)
@@ -98,29 +121,126 @@ def entered(entries: list[Entry]) -> int:
 			if not r.repeat_on_reentry and (r.name, e.job_applicant) in earlier:
 				continue
 			key = pipeline_mail.entry_key(r.name, e.name)
-			rows.append(_row(r, fact, key, now + r.rule.delay, e.name, None, now))
+			due = pipeline_mail.due_after(r.rule, now, holidays.get(company_of(fact), frozenset()))
+			rows.append(_row(r, fact, key, due, e.name, None, now))
 	return _insert(rows)
 
 
 def interview_scheduled(interview) -> int:
-	"""An interview was scheduled: queue the "Interview Scheduled" automations (the invitation)."""
-	if not interview.get("job_applicant") or interview.get("status") == "Cancelled":
+	"""An interview was saved (scheduled, moved, cancelled or deleted; HRMS db_sets a new slot):
+	queue the "Interview Scheduled" automations (the invitation) for its slot, or the
+	cancellation when it is off. Returns messages queued.
+
+	Every email about one interview carries the same calendar UID and a SEQUENCE stored on its
+	ledger row (`step_idx`): the same slot keeps its number, a new slot gets a higher one, so a
+	moved interview's invitation replaces the old event, and the not-yet-sent emails of the old
+	slot (invitations, reminders) are cancelled now. Saving the same slot again queues nothing."""
+	if not interview.get("job_applicant") or not interview.get("name"):
 		return 0
+	if is_off(interview):
+		return interview_cancelled(interview)
+	now = now_datetime()
+	slot = pipeline_mail.slot_text(interview.get("scheduled_on"), interview.get("from_time"))
+	issued = issued_for([interview])[interview.name]
+	sequence = calendar.next_sequence([(i.slot, i.sequence) for i in issued], slot)
+	_void_other_slots(interview, slot, issued, now)
 	active = [r for r in rules() if r.trigger == INTERVIEW_SCHEDULED]
 	if not active:
 		return 0
 	fact = application_facts([interview.job_applicant]).get(interview.job_applicant)
 	if not fact:
 		return 0
-	now = now_datetime()
-	slot = pipeline_mail.slot_text(interview.get("scheduled_on"), interview.get("from_time"))
 	rows = [
-		_row(r, fact, pipeline_mail.interview_key(r.name, interview.name, slot), now + r.rule.delay, slot,
-			interview.name, now)
+		_row(r, fact, pipeline_mail.interview_key(r.name, interview.name, slot, sequence), now + r.rule.delay,
+			slot, interview.name, now, sequence)
 		for r in active
 		if matches(r, fact)
 	]  # fmt: skip
 	return _insert(rows)
+
+
+def is_off(interview) -> bool:
+	"""Cancelled (by status or docstatus) or being deleted (Frappe runs on_change on delete)."""
+	return (
+		interview.get("status") == "Cancelled"
+		or int(interview.get("docstatus") or 0) == 2
+		or bool((getattr(interview, "flags", None) or {}).get("in_delete"))
+	)
+
+
+def interview_cancelled(interview) -> int:
+	"""An interview is off: its not-yet-sent emails are cancelled, and a candidate who may hold
+	the invitation gets one cancellation (METHOD:CANCEL, same UID, higher SEQUENCE), keyed per
+	interview so replays, a cancel followed by a delete, or two workers queue it once. An
+	interview that already started gets no cancellation. Returns messages queued."""
+	now = now_datetime()
+	issued = issued_for([interview])[interview.name]
+	frappe.db.sql(
+		f"""update `tab{MESSAGE}` set status = 'Cancelled', error = %(why)s, modified = %(now)s
+		where job_applicant = %(applicant)s and interview = %(interview)s and status = 'Queued'
+			and idempotency_key not like %(cancel)s""",
+		{"why": CANCELLED, "now": now, "applicant": interview.job_applicant, "interview": interview.name,
+			"cancel": f"%:{pipeline_mail.CANCEL_MARK}:%"},
+	)  # fmt: skip
+	sequence = calendar.cancel_sequence([(i.slot, i.sequence) for i in issued])
+	delivered = [i for i in issued if i.status in DELIVERED_STATUSES and i.slot and i.candidate]
+	if sequence is None or not delivered:
+		return 0
+	start = pipeline_mail.parse_slot(
+		pipeline_mail.slot_text(interview.get("scheduled_on"), interview.get("from_time"))
+	)
+	if start and datetime.combine(*start) <= now:
+		return 0
+	# The email goes as the latest invitation did: to its address, from its sender, about the
+	# slot the candidate was told (kept on the row, so a deleted interview can still be named).
+	last = max(delivered, key=lambda i: (i.trigger == INTERVIEW_SCHEDULED, i.sequence, i.creation))
+	key = pipeline_mail.cancel_key(interview.name, sequence)
+	row = (
+		message_name(key), now, now, "Administrator", "Administrator", 0, 0, last.candidate, last.recipient,
+		last.slot, sequence, 0, "A", "Queued", last.email_account, now, 0, 0, last.job_applicant,
+		last.pipeline_automation, interview.name, key, 1,
+	)  # fmt: skip
+	return _insert([row])
+
+
+def issued_for(interviews) -> dict[str, list[frappe._dict]]:
+	"""Per interview, the emails about it in the ledger (any status) with their slot (None for
+	a cancellation) and calendar SEQUENCE: one query, through the indexed application column."""
+	out: dict[str, list[frappe._dict]] = {i.name: [] for i in interviews}
+	applicants = sorted({i.job_applicant for i in interviews if i.get("job_applicant")})
+	if not out or not applicants:
+		return out
+	for r in frappe.db.sql(
+		f"""select m.name, m.interview, m.step_key, m.step_idx, m.idempotency_key, m.status, m.candidate,
+			m.recipient, m.email_account, m.job_applicant, m.pipeline_automation, m.creation, a.`trigger`
+		from `tab{MESSAGE}` m left join `tab{AUTOMATION}` a on a.name = m.pipeline_automation
+		where m.job_applicant in %(applicants)s and m.interview in %(names)s""",
+		{"applicants": applicants, "names": sorted(out)},
+		as_dict=True,
+	):
+		if r.trigger not in INTERVIEW_TRIGGERS:
+			continue
+		cancel = pipeline_mail.is_cancel_key(r.idempotency_key)
+		r.slot = None if cancel else r.step_key
+		r.sequence = int(r.step_idx or 0)
+		out[r.interview].append(r)
+	return out
+
+
+def _void_other_slots(interview, slot: str, issued: list[frappe._dict], now: datetime) -> int:
+	"""At move time: queued emails of the interview's earlier slots, and a queued cancellation
+	of an interview that is back on, are cancelled (the sender would cancel them at claim too)."""
+	stale = [i.name for i in issued if i.status == "Queued" and i.slot != slot]
+	if not stale:
+		return 0
+	frappe.db.sql(
+		f"""update `tab{MESSAGE}` set status = 'Cancelled', modified = %(now)s,
+			error = if(idempotency_key like %(cancel)s, %(reinstated)s, %(moved)s)
+		where name in %(names)s and status = 'Queued'""",
+		{"names": stale, "now": now, "cancel": f"%:{pipeline_mail.CANCEL_MARK}:%",
+			"reinstated": REINSTATED, "moved": RESCHEDULED},
+	)  # fmt: skip
+	return len(stale)
 
 
 def queue_reminders(now: datetime | None = None) -> int:
@@ -144,19 +264,21 @@ def queue_reminders(now: datetime | None = None) -> int:
 	if not interviews:
 		return 0
 	facts = application_facts(sorted({i.job_applicant for i in interviews}))
+	issued = issued_for(interviews)
 	rows = []
 	for i in interviews:
 		fact = facts.get(i.job_applicant)
 		if not fact:
 			continue
 		slot = pipeline_mail.slot_text(i.scheduled_on, i.from_time)
+		sequence = calendar.next_sequence([(x.slot, x.sequence) for x in issued[i.name]], slot)
 		for r in active:
 			due = pipeline_mail.reminder_due(
 				get_datetime(i.starts_at), r.rule.hours_before, now, REMINDER_LOOKAHEAD
 			)
 			if due and matches(r, fact):
-				key = pipeline_mail.interview_key(r.name, i.name, slot)
-				rows.append(_row(r, fact, key, due, slot, i.name, now))
+				key = pipeline_mail.interview_key(r.name, i.name, slot, sequence)
+				rows.append(_row(r, fact, key, due, slot, i.name, now, sequence))
 	return _insert(rows)
 
 
@@ -177,13 +299,22 @@ def cancel_left_states(applicants: list[str], now: datetime) -> int:
 	return frappe.db.sql("select row_count()")[0][0]
 
 
-def application_facts(applicants: list[str]) -> dict[str, frappe._dict]:
-	"""The applications with what matching, conditions and the ledger need (one query)."""
+NARROW_FIELDS = (
+	"ja.name, ja.applicant_name, ja.email_id, ja.job_title, ja.designation, ja.status, ja.rc_candidate"
+)
+
+
+def application_facts(applicants: list[str], conditions: bool = True) -> dict[str, frappe._dict]:
+	"""The applications with what matching, conditions and the ledger need (one query). Without
+	`conditions` (no active automation has one) only the few columns matching and the ledger
+	read are fetched, not the whole wide Job Applicant row."""
 	if not applicants:
 		return {}
+	fields = "ja.*" if conditions else NARROW_FIELDS
 	rows = frappe.db.sql(
-		f"""select ja.*, c.email as rc_email, c.full_name as rc_full_name, c.timezone as rc_timezone,
-			coalesce(jo.designation, ja.designation) as rc_designation, jo.job_title as rc_opening_title
+		f"""select {fields}, c.email as rc_email, c.full_name as rc_full_name, c.timezone as rc_timezone,
+			coalesce(jo.designation, ja.designation) as rc_designation, jo.job_title as rc_opening_title,
+			jo.company as rc_company
 		from `tab{APPLICANT}` ja
 		left join `tabRC Candidate` c on c.name = ja.rc_candidate
 		left join `tabJob Opening` jo on jo.name = ja.job_title
@@ -218,6 +349,40 @@ def condition_holds(rule: frappe._dict, fact: frappe._dict) -> bool:
 		return False
 
 
+def company_of(fact) -> str | None:
+	"""The company whose holidays count for an application: its opening's, else the default."""
+	return fact.get("rc_company") or frappe.defaults.get_global_default("company")
+
+
+def holidays_by_company(companies: set[str | None], now: datetime) -> dict[str, frozenset[date]]:
+	"""Each company's holidays (its default Holiday List) from yesterday to the horizon: one
+	query for the batch, whatever its size."""
+	names = sorted(c for c in companies if c)
+	if not names:
+		return {}
+	out: dict[str, set[date]] = defaultdict(set)
+	today = getdate(now)
+	for company, day in frappe.db.sql(
+		"""select c.name, h.holiday_date from `tabCompany` c
+		join `tabHoliday` h on h.parent = c.default_holiday_list and h.parenttype = 'Holiday List'
+		where c.name in %(names)s and h.holiday_date between %(start)s and %(end)s""",
+		{"names": names, "start": add_days(today, -1), "end": add_days(today, HOLIDAY_HORIZON_DAYS)},
+	):
+		out[company].add(getdate(day))
+	return {c: frozenset(days) for c, days in out.items()}
+
+
+def business_windows(companies: set[str | None], now: datetime) -> dict[str | None, SendWindow]:
+	"""Business Hours per company, with its holidays (one query); None: no company known."""
+	holidays = holidays_by_company(companies, now)
+	tz = get_system_timezone() or "UTC"
+	return {c: pipeline_mail.business_hours(tz, holidays.get(c or "", frozenset())) for c in companies}
+
+
+def _counts_working_days(rule) -> bool:
+	return rule.rule.send_window == BUSINESS_HOURS and rule.rule.delay_in_days
+
+
 def sender_of(rule: frappe._dict) -> str | None:
 	return rule.email_account or default_sender()
 
@@ -227,11 +392,21 @@ def message_name(key: str) -> str:
 	return "rcp-" + hashlib.sha1(key.encode()).hexdigest()[:24]
 
 
-def _row(rule, fact, key: str, due: datetime, step_key: str, interview: str | None, now: datetime):
+def _row(
+	rule,
+	fact,
+	key: str,
+	due: datetime,
+	step_key: str,
+	interview: str | None,
+	now: datetime,
+	sequence: int = 0,
+):
+	"""A ledger row; for an interview's emails `step_idx` holds the calendar SEQUENCE."""
 	return (
 		message_name(key), now, now, "Administrator", "Administrator", 0, 0, fact.rc_candidate,
-		fact.rc_email or fact.email_id, step_key[:140], 0, 0, "A", "Queued", rule.email_account, due, 0, 0,
-		fact.name, rule.name, interview, key, 1,
+		fact.rc_email or fact.email_id, step_key[:140], sequence, 0, "A", "Queued", rule.email_account, due,
+		0, 0, fact.name, rule.name, interview, key, 1,
 	)  # fmt: skip
 
 

@@ -3,6 +3,7 @@ candidates and campaigns.
 """
 
 import email
+import os
 
 import frappe
 
@@ -23,7 +24,8 @@ from recruit_crm.tests.factories import (
 )
 from recruit_crm.tests.integration import RCTestCase
 
-SINK_PORT = 2671
+# A fixed loopback port per test process; set RC_TEST_SMTP_PORT to run two suites side by side.
+SINK_PORT = int(os.environ.get("RC_TEST_SMTP_PORT") or 2671)
 MESSAGE = constants.MESSAGE
 ENROLLMENT = constants.ENROLLMENT
 

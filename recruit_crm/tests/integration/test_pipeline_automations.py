@@ -419,7 +419,7 @@ class TestInterviews(PipelineCase):
 		old, new = sorted(self.ledger(app.name), key=lambda r: r.status)
 		self.assertEqual((old.status, old.error), ("Cancelled", "The interview was rescheduled."))
 		self.assertEqual(new.status, "Sent")
-		self.assertTrue(new.idempotency_key.endswith(":14:00:00"))
+		self.assertTrue(new.idempotency_key.endswith(":14:00:00#1"), "the new slot's calendar SEQUENCE")
 
 
 class TestPreviewAndSafety(PipelineCase):
