@@ -115,6 +115,7 @@ scheduler_events = {
 	"daily": [
 		f"{_TASKS}.pipeline.send_waiting_digests",
 		f"{_TASKS}.candidates.expire_community_signups",
+		f"{_TASKS}.drives.expire_event_signups",
 		f"{_TASKS}.compliance.request_consent_renewals",
 	],
 	"daily_long": [

@@ -1,6 +1,6 @@
 """Fast, cacheable routing for the career site.
 
-- `/careers/<company>/<job>` and `/careers/stories/<story>`: Frappe never caches pages reached
+- `/careers/<company>/<job>`, `/careers/stories/<story>` and `/careers/events/<event>`: Frappe never caches pages reached
   through `website_route_rules` with arguments, so these paths are rendered here from the www
   templates under their real path, which Frappe's page cache keys on (one cached page per job).
 - Every `/careers...` path skips Frappe's generic route resolution (it rebuilds werkzeug route maps
@@ -24,6 +24,9 @@ RESERVED = {
 	"index",
 	"job",
 	"story",
+	"event",
+	"event-confirm",
+	"events",
 }
 
 
@@ -48,8 +51,10 @@ class CareersPage(TemplatePage):
 		if len(parts) == 3:
 			if parts[1] == "stories":
 				return "story"
+			if parts[1] == "events":
+				return "event"
 			return None if parts[1] in RESERVED else "job"
-		if len(parts) <= 2 and parts[-1] not in ("job", "story"):
+		if len(parts) <= 2 and parts[-1] not in ("job", "story", "events"):
 			return "page"
 		return None
 
@@ -70,6 +75,8 @@ class CareersPage(TemplatePage):
 	def render(self):
 		if self.kind == "story":
 			frappe.form_dict.update({"story": self.parts[2]})
+		elif self.kind == "event":
+			frappe.form_dict.update({"event": self.parts[2]})
 		elif self.kind == "job":
 			frappe.form_dict.update({"company": self.parts[1], "job": self.parts[2]})
 		try:

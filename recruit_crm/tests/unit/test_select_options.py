@@ -6,7 +6,7 @@ import pathlib
 import unittest
 from enum import Enum
 
-from recruit_crm.domain import nurture
+from recruit_crm.domain import drives, nurture
 from recruit_crm.domain import pipeline as pl
 from recruit_crm.domain import types as t
 
@@ -22,6 +22,10 @@ OPTIONS: dict[tuple[str, str], type[Enum] | tuple[str, ...]] = {
 	("RC Pipeline Automation", "delay_unit"): pl.DELAY_UNITS,
 	("RC Pipeline Automation", "send_window"): pl.SEND_WINDOWS,
 	("RC Application Submission", "status"): t.SUBMISSION_STATUSES,
+	("RC Hiring Drive", "status"): drives.DriveStatus,
+	("RC Hiring Event", "event_type"): drives.EventType,
+	("RC Event Registration", "status"): drives.RegistrationStatus,
+	("RC Event Registration", "source"): drives.RegistrationSource,
 	("RC Candidate", "crm_stage"): t.CrmStage,
 	("RC Candidate", "education_level"): t.EducationLevel,
 	("RC Candidate", "readiness_stage"): t.ReadinessStage,

@@ -1,0 +1,11 @@
+from frappe import _
+
+from recruit_crm.services.portal import careers
+
+no_cache = 1
+sitemap = 0
+
+
+def get_context(context):
+	context.update({"title": _("Confirm your place"), "conf": careers.settings()})
+	return context
