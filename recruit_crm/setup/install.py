@@ -6,7 +6,7 @@ from recruit_crm.recruit_crm.doctype.rc_candidate_skill import rc_candidate_skil
 from recruit_crm.recruit_crm.doctype.rc_talent_pool_change import rc_talent_pool_change
 from recruit_crm.recruit_crm.doctype.rc_talent_pool_member import rc_talent_pool_member
 from recruit_crm.services.candidates.backfill import link_unlinked_applicants
-from recruit_crm.setup import pipeline
+from recruit_crm.setup import analytics, pipeline
 from recruit_crm.setup.custom_fields import create_recruit_crm_custom_fields
 from recruit_crm.setup.global_search import add_candidates_to_global_search
 from recruit_crm.setup.permissions import setup_recruiter_role, setup_template_authors
@@ -16,6 +16,7 @@ def after_install() -> None:
 	create_recruit_crm_custom_fields()
 	setup_recruiter_role()
 	_add_pool_indexes()
+	analytics.add_indexes()
 	setup_template_authors()
 	add_candidates_to_global_search()
 	link_unlinked_applicants()
@@ -27,6 +28,7 @@ def after_migrate() -> None:
 	create_recruit_crm_custom_fields()
 	setup_recruiter_role()
 	_add_pool_indexes()
+	analytics.add_indexes()
 	setup_template_authors()
 	add_candidates_to_global_search()
 	pipeline.migrate()

@@ -1,0 +1,88 @@
+"""The filters every decision report shares, turned into SQL with bound parameters only.
+
+Reports filter applications (alias `ja`, Job Applicant) by the application date, the opening,
+the opening's department (alias `jo`, Job Opening, always joined), the source, the recruiter and
+the hiring drive (its openings).
+Values never reach the SQL text: each becomes a `%(name)s` parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.utils import getdate, today
+
+from recruit_crm.domain import analytics
+from recruit_crm.domain.roles import HR_ROLES, holds_any
+
+APPLICANT = "Job Applicant"
+STAGE = "RC Application Stage"
+REPORT_ROLES = HR_ROLES
+
+
+@dataclass
+class Period:
+	"""Half-open [start, end) over dates; `end` is the day after the chosen To."""
+
+	start: date
+	end: date
+
+
+@dataclass
+class ApplicantFilters:
+	period: Period
+	params: dict = field(default_factory=dict)
+	conditions: list[str] = field(default_factory=list)
+
+	@property
+	def where(self) -> str:
+		return " and ".join(self.conditions) if self.conditions else "1=1"
+
+
+def require_hr() -> None:
+	"""Reports show HR data: HR and recruiter roles only, whatever the report's roles say."""
+	if frappe.session.user != "Administrator" and not holds_any(frappe.get_roles(), REPORT_ROLES):
+		frappe.throw(_("Only HR users may see recruitment analytics."), frappe.PermissionError)
+
+
+def period_of(filters: dict, default_days: int = 90) -> Period:
+	try:
+		start, end = analytics.period_bounds(
+			getdate(filters.get("from_date")) if filters.get("from_date") else None,
+			getdate(filters.get("to_date")) if filters.get("to_date") else None,
+			getdate(today()),
+			default_days,
+		)
+	except ValueError:
+		frappe.throw(_("From must not be after To."))
+	return Period(start, end)
+
+
+def applicant_filters(
+	filters: dict, date_column: str = "ja.creation", default_days: int = 90
+) -> ApplicantFilters:
+	"""Conditions on applications (alias `ja`, opening alias `jo`) from a report's filters."""
+	period = period_of(filters, default_days)
+	out = ApplicantFilters(period=period, params={"from": period.start, "to": period.end})
+	if date_column:
+		out.conditions.append(f"{date_column} >= %(from)s and {date_column} < %(to)s")
+	for key, column in (
+		("job_opening", "ja.job_title"),
+		("department", "jo.department"),
+		("source", "ja.source"),
+		("recruiter", "ja.rc_recruiter"),
+	):
+		if filters.get(key):
+			out.conditions.append(f"{column} = %({key})s")
+			out.params[key] = filters[key]
+	if filters.get("drive"):
+		# A hiring drive's applications: those to the openings the drive recruits for.
+		out.conditions.append(
+			"""ja.job_title in (select d.job_opening from `tabRC Hiring Drive Opening` d
+			where d.parent = %(drive)s and d.parenttype = 'RC Hiring Drive')"""
+		)
+		out.params["drive"] = filters["drive"]
+	return out
