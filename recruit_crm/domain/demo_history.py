@@ -17,6 +17,7 @@ from itertools import accumulate
 from typing import NamedTuple, TypeVar
 
 from recruit_crm.domain.consent import add_months
+from recruit_crm.domain.pipeline import StageKind
 from recruit_crm.domain.types import (
 	ApplicationStatus,
 	ConsentMethod,
@@ -46,6 +47,9 @@ EVENT, VISIT, FORM = (
 	TouchpointType.FORM_SUBMITTED.value,
 )
 CONTENT, APPLIED = TouchpointType.CONTENT_VIEWED.value, TouchpointType.APPLIED.value
+INTERVIEWED, OFFER_MADE = TouchpointType.INTERVIEWED.value, TouchpointType.OFFER_MADE.value
+OFFER_ACCEPTED, OFFER_DECLINED = TouchpointType.OFFER_ACCEPTED.value, TouchpointType.OFFER_DECLINED.value
+HIRED_TOUCH = TouchpointType.HIRED.value
 EMAIL, PHONE, PORTAL = (
 	TouchpointChannel.EMAIL.value,
 	TouchpointChannel.PHONE.value,
@@ -146,6 +150,10 @@ class Application(NamedTuple):
 	opening: int
 	applied_at: datetime
 	status: str
+	# The pipeline stages (StageKind values) it went through, with when each was entered; the
+	# last is where it stands now. Always starts with Applied at `applied_at`.
+	stages: tuple[tuple[str, datetime], ...] = ()
+	hired_on: date | None = None  # an accepted offer whose start date has come: the person works here
 
 
 class Consent(NamedTuple):
@@ -235,8 +243,8 @@ _S = ApplicationStatus
 _STATUS_MIXES: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {
 	name: (tuple(s.value for s, _ in mix), tuple(accumulate(w for _, w in mix)))
 	for name, mix in (
-		("closed", ((_S.REJECTED, 0.95), (_S.ACCEPTED, 0.01), (_S.HOLD, 0.04))),
-		("old", ((_S.REJECTED, 0.64), (_S.HOLD, 0.13), (_S.REPLIED, 0.12), (_S.OPEN, 0.1), (_S.ACCEPTED, 0.01))),
+		("closed", ((_S.REJECTED, 0.94), (_S.ACCEPTED, 0.02), (_S.HOLD, 0.04))),
+		("old", ((_S.REJECTED, 0.635), (_S.HOLD, 0.13), (_S.REPLIED, 0.12), (_S.OPEN, 0.1), (_S.ACCEPTED, 0.015))),
 		("weeks", ((_S.OPEN, 0.35), (_S.REPLIED, 0.3), (_S.REJECTED, 0.23), (_S.HOLD, 0.1), (_S.ACCEPTED, 0.02))),
 		("new", ((_S.OPEN, 0.75), (_S.REPLIED, 0.2), (_S.REJECTED, 0.05))),
 	)
@@ -246,12 +254,91 @@ _STATUS_MIXES: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {
 def application_status(rnd: random.Random, applied_at: datetime, now: datetime, opening_closed: bool) -> str:
 	"""Where an application stands today: recent ones are open, old ones mostly decided.
 
-	Accepted (an offer taken, the person not yet an Employee) is rare and mostly recent: an old
-	one would leave someone "Offered" for a year; the demo's hires are made in HRMS instead.
+	About one in fifty to seventy decided applications ends in an accepted offer (HRMS status
+	Accepted): most of those people have started work since, the latest are about to.
 	"""
 	age = (now - applied_at).days
 	mix = "closed" if opening_closed else "old" if age > 60 else "weeks" if age > 14 else "new"
 	return _weighted(rnd, *_STATUS_MIXES[mix])
+
+
+_K = StageKind
+APPLIED_STAGE, SCREENING_STAGE, INTERVIEW_STAGE = _K.APPLIED.value, _K.SCREENING.value, _K.INTERVIEW.value
+OFFER_STAGE, HIRED_STAGE, REJECTED_STAGE = _K.OFFER.value, _K.HIRED.value, _K.REJECTED.value
+# Where a rejection happens, by cumulative share: after screening, after interviews, or the
+# person turned the offer down.
+_REJECTED_AFTER = ((SCREENING_STAGE, INTERVIEW_STAGE, OFFER_STAGE), (0.55, 0.9, 1.0))
+
+
+def application_path(
+	rnd: random.Random, applied_at: datetime, status: str, now: datetime
+) -> tuple[tuple[tuple[str, datetime], ...], date | None]:
+	"""The pipeline stages an application went through to stand at `status` today, and the day
+	the person started work if it ended in a hire that has begun.
+
+	Open: just applied. Hold: screened. Replied: screening or interviews. Rejected: after
+	screening, interviews or a declined offer. Accepted: every stage to Hired (the offer taken),
+	then a start date two to six weeks later. Each stage is entered after the last, none after `now`.
+	"""
+	stages = [(APPLIED_STAGE, applied_at)]
+	if status == _S.OPEN.value:
+		return tuple(stages), None
+
+	def enter(kind: str, low: float, high: float) -> datetime:
+		at = min(now, stages[-1][1] + timedelta(days=low + (high - low) * rnd.random()))
+		stages.append((kind, at))
+		return at
+
+	enter(SCREENING_STAGE, 0.5, 5)
+	if status == _S.HOLD.value:
+		return tuple(stages), None
+	if status == _S.REPLIED.value:
+		if rnd.random() < 0.45:
+			enter(INTERVIEW_STAGE, 3, 12)
+		return tuple(stages), None
+	if status == _S.REJECTED.value:
+		reached = _weighted(rnd, *_REJECTED_AFTER)
+		if reached != SCREENING_STAGE:
+			enter(INTERVIEW_STAGE, 3, 12)
+		if reached == OFFER_STAGE:
+			enter(OFFER_STAGE, 5, 15)
+		enter(REJECTED_STAGE, 1, 12)
+		return tuple(stages), None
+	enter(INTERVIEW_STAGE, 3, 12)
+	enter(OFFER_STAGE, 5, 15)
+	accepted = enter(HIRED_STAGE, 1, 5)
+	starts = (accepted + timedelta(days=14 + 28 * rnd.random())).date()
+	return tuple(stages), starts if starts <= now.date() else None
+
+
+def pipeline_touches(rnd: random.Random, application: Application, index: int, now: datetime) -> list[Touch]:
+	"""What HRMS would have captured along an application's stages: the interview held, the
+	offer made and answered, the first day at work."""
+	touches = []
+	stages = application.stages
+	for position, (kind, at) in enumerate(stages):
+		after = stages[position + 1] if position + 1 < len(stages) else None
+		if kind == INTERVIEW_STAGE:
+			held = at + timedelta(days=2 + 6 * rnd.random())
+			if after and held > after[1]:
+				held = at + (after[1] - at) * 0.8
+			if held <= now:
+				touches.append(
+					Touch(INTERVIEWED, held, HRMS, OUT, True, application.opening, index, details="Interview")
+				)
+		elif kind == OFFER_STAGE:
+			touches.append(Touch(OFFER_MADE, at, HRMS, OUT, True, application.opening, index))
+			if after and after[0] == REJECTED_STAGE:
+				touches.append(Touch(OFFER_DECLINED, after[1], HRMS, IN, False, application.opening, index))
+		elif kind == HIRED_STAGE:
+			touches.append(Touch(OFFER_ACCEPTED, at, HRMS, IN, False, application.opening, index))
+	if application.hired_on:
+		first_day = min(now, datetime.combine(application.hired_on, stages[-1][1].time()).replace(hour=9))
+		touches.append(
+			Touch(HIRED_TOUCH, max(first_day, stages[-1][1]), HRMS, IN, False, application.opening, index,
+				details="Hired")
+		)  # fmt: skip
+	return touches
 
 
 def person_history(
@@ -382,7 +469,6 @@ def _apply(rnd: random.Random, h: History, now: datetime, openings: Openings) ->
 		used.add(opening)
 		status = application_status(rnd, at, now, openings.is_closed(opening))
 		index = len(h.applications)
-		h.applications.append(Application(opening, at, status))
 		if rnd.random() < 0.6:
 			visit = at - timedelta(minutes=2 + 90 * rnd.random())
 			h.touches.append(Touch(VISIT, visit, PORTAL, IN, opening=opening, details="/careers"))
@@ -392,6 +478,10 @@ def _apply(rnd: random.Random, h: History, now: datetime, openings: Openings) ->
 			h.touches.extend(
 				recruiter_email(rnd, answer, now, h.responsiveness, None, "About your application")
 			)
+		stages, hired_on = application_path(rnd, at, status, now)
+		application = Application(opening, at, status, stages, hired_on)
+		h.applications.append(application)
+		h.touches.extend(pipeline_touches(rnd, application, index, now))
 
 
 _CONSENT_FORMS = {

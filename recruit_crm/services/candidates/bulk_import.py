@@ -7,12 +7,19 @@ into an earlier row of the same file, or rejected with its reason.
 import csv
 import io
 import time
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 
 import frappe
 from frappe import _
 
-from recruit_crm.domain.candidates import PROFILE_FIELDS, PreparedImport, RowError, prepare_import
+from recruit_crm.domain.candidates import (
+	PROFILE_FIELDS,
+	TOP_SKILLS,
+	PreparedImport,
+	RowError,
+	prepare_import,
+)
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import EDUCATION_RANK, PROFICIENCY_RANK, CrmStage
 from recruit_crm.services._sql import multi_row_insert
@@ -27,7 +34,11 @@ SKILL_COLUMNS = (
 
 # Columns a file may carry. `skills` is "Python:Expert:5; SQL" (skill[:proficiency[:years]]).
 IMPORT_COLUMNS: tuple[str, ...] = ("email", *PROFILE_FIELDS, "do_not_contact", "tags", "skills")
-_INSERT_FIELDS: tuple[str, ...] = ("email", *PROFILE_FIELDS, "do_not_contact", "crm_stage", "_user_tags")
+# `top_skills` of a new candidate comes from its rows (the domain's order), so the chunk does not
+# have to read its skills back.
+_INSERT_FIELDS: tuple[str, ...] = (
+	"email", *PROFILE_FIELDS, "do_not_contact", "crm_stage", "_user_tags", "top_skills",
+)  # fmt: skip
 
 
 @dataclass
@@ -148,7 +159,7 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 	new_rows = [r for r in rows if r["email"] not in existing]
 	known_rows = [r for r in rows if r["email"] in existing]
 
-	now = frappe.utils.now_datetime()
+	now = str(frappe.utils.now_datetime())  # one literal for every row, not a datetime per value
 	user = frappe.session.user
 	names = {}
 	if new_rows:
@@ -181,12 +192,14 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 		_fill_blanks(known_rows, existing)
 		report.merged_into_existing += len(known_rows)
 	target = {**existing, **names}
-	_add_skills(rows, target)
+	_add_skills(rows, target, created=set(names.values()))
 	_add_tags(rows, target)
 	index_candidates(sorted(set(target.values())))
 
 
 def _column_value(row: dict, fieldname: str):
+	if fieldname == "top_skills":
+		return _top_skills(row["skills"])
 	if fieldname == "crm_stage":
 		return CrmStage.PROSPECT.value
 	if fieldname == "_user_tags":
@@ -243,7 +256,29 @@ def _fill_blanks(rows: list[dict], existing: dict[str, str]) -> None:
 	)
 
 
-def _add_skills(rows: list[dict], target: dict[str, str]) -> None:
+def _top_skills(skills: list[dict]) -> str | None:
+	"""A new candidate's `top_skills`, as `refresh_top_skills` would store it: the domain's order
+	(`domain.candidates.top_skills`) over the skills as they are stored (the first of each name,
+	with its defaults), names compared without case as the database compares them."""
+	seen, stored = set(), []
+	for skill in skills:
+		if skill["skill"] in seen:
+			continue
+		seen.add(skill["skill"])
+		stored.append(
+			{
+				"skill": skill["skill"],
+				"proficiency": skill.get("proficiency") or "Intermediate",
+				"years": float(skill.get("years") or 0),
+			}
+		)
+	stored.sort(key=lambda s: (-PROFICIENCY_RANK.get(s["proficiency"], 0), -s["years"], s["skill"].lower()))
+	return ", ".join(s["skill"] for s in stored[:TOP_SKILLS]) or None
+
+
+def _add_skills(rows: list[dict], target: dict[str, str], created: Collection[str] = ()) -> None:
+	"""Add the rows' skills their candidates do not have; `created` were inserted with their
+	`top_skills` already, the others (merged into) have theirs recomputed."""
 	wanted = [(target[r["email"]], s) for r in rows if r.get("skills") for s in r["skills"]]
 	if not wanted:
 		return
@@ -261,7 +296,7 @@ def _add_skills(rows: list[dict], target: dict[str, str]) -> None:
 			{"p": parents},
 		)
 	)
-	now = frappe.utils.now_datetime()
+	now = str(frappe.utils.now_datetime())
 	values = []
 	fresh = iter(new_names(len(wanted)))
 	for parent, skill in wanted:
@@ -289,7 +324,7 @@ def _add_skills(rows: list[dict], target: dict[str, str]) -> None:
 		SKILL_COLUMNS,
 		values,
 	)
-	refresh_top_skills(parents)
+	refresh_top_skills([p for p in parents if p not in created])
 
 
 def _ensure_skills(skills: set[str]) -> None:
@@ -307,7 +342,7 @@ def _add_tags(rows: list[dict], target: dict[str, str]) -> None:
 	tagged = [(target[r["email"]], t) for r in rows if r.get("tags") for t in r["tags"]]
 	if not tagged:
 		return
-	now = frappe.utils.now_datetime()
+	now = str(frappe.utils.now_datetime())
 	user = frappe.session.user
 	multi_row_insert(
 		"Tag",

@@ -1,15 +1,17 @@
 """A demo site that looks lived-in: `bench --site SITE recruit-crm demo`.
 
 Builds, from one seed, people with believable histories over the last months: openings posted and
-closed, recruiters who own candidates, applications in every status, a bounded set of them worked
-through HRMS (interviews, offers, a few hires), email, calls, meetings, portal visits and content
-views, a consent ledger with evidence, talent pools, nurture campaigns with their results, and a
-"Join us" page. Masters are created once; every run adds a new batch of people.
+closed, recruiters who own candidates, applications in every status and pipeline stage (about one
+in a hundred ends in a hire), a bounded set of them worked through HRMS (interviews, offers,
+employees), email, calls, meetings, portal visits and content views, a consent ledger with
+evidence, talent pools, nurture campaigns with their results, and a "Join us" page. Masters are
+created once; every run adds a new batch of people.
 
 Everything at scale is set-based and goes through the product's own paths (the bulk importer, the
-one touchpoint writer, the consent flags, the pool and scoring services): the cost grows with the
-rows written, never with round trips per person; only a bounded set of applications is worked as
-HRMS documents. No email is sent.
+one touchpoint writer, the pipeline's state and stage-history tables, the consent flags, the pool
+and scoring services): the cost grows with the batch's rows, never with round trips per person
+nor with earlier batches; only a bounded set of applications is worked as HRMS documents. No
+email is sent.
 """
 
 import random
@@ -27,6 +29,7 @@ from recruit_crm.services.candidates import (
 	demo_masters,
 	demo_nurture,
 	demo_people,
+	demo_pipeline,
 	demo_site,
 )
 from recruit_crm.services.candidates.demo_people import Person, make_candidate_rows
@@ -36,6 +39,7 @@ from recruit_crm.services.engagement import scoring
 __all__ = ["NoCompany", "build_demo", "make_candidate_rows", "site_summary"]
 
 CHUNK = 5000
+SCORE_CHUNK = 25_000  # candidates per recompute statement: each reads their touchpoints by index
 
 
 class NoCompany(frappe.ValidationError):
@@ -105,14 +109,22 @@ def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") ->
 	clock.lap(f"people imported: {sum(1 for p in people if p.name)}")
 
 	bulk, worked = demo_people.plan_applications(people, masters.windows, demo_hrms.subset_size(count), now)
-	applicants = demo_people.write_applications(bulk, masters)
+	place = demo_pipeline.placement(now)
+	applicants = demo_people.write_applications(bulk, masters, place)
+	stays = (
+		demo_pipeline.write_stage_history(place, bulk, masters.openings, frappe.session.user) if place else 0
+	)
 	applied = demo_engagement.record_applications(applicants)
-	clock.lap(f"applications: {len(applicants)} set-based ({applied} Applied touchpoints)")
+	clock.lap(
+		f"applications: {len(applicants)} set-based ({applied} Applied touchpoints, {stays} stage stays)"
+	)
 
 	hrms = demo_hrms.work_applications(worked, masters, rnd, now)
 	clock.lap(f"worked in HRMS: {hrms}")
 
-	touched = demo_engagement.record_histories(people, masters, contents)
+	touched = demo_engagement.record_histories(
+		people, masters, contents, {(p.person.number, p.index): p.name for p in bulk}
+	)
 	consents = demo_engagement.write_consents(people, rnd)
 	clock.lap(f"touchpoints: {touched}; consent ledger: {consents} entries")
 
@@ -122,8 +134,9 @@ def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") ->
 	with_applications = [p.name for p in people if p.name and p.history.applications]
 	for start in range(0, len(with_applications), CHUNK):
 		refresh_candidates(with_applications[start : start + CHUNK])
-	scored = scoring.recompute_all()
-	clock.lap(f"stages and scores: {scored}")
+	settled = demo_pipeline.settle_stages(people, {(p.person.number, p.index) for p in worked})
+	scored = _recompute_scores([p.name for p in people if p.name])
+	clock.lap(f"stages and scores: {scored}; from the pipeline: {settled}")
 
 	members = demo_site.fill_pools(pools, people, masters.recruiters[0], rnd)
 	clock.lap(f"pools: {members}")
@@ -135,6 +148,7 @@ def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") ->
 		"recruiters": masters.recruiters,
 		"applications": len(applicants) + hrms["Job Applicant"],
 		"hrms_documents": {k: v for k, v in hrms.items() if k != "first_error"},
+		"pipeline_stages": settled,
 		"touchpoints_recorded": applied + touched + nurture["touchpoints"],
 		"consent_entries": consents,
 		"campaigns": nurture,
@@ -143,6 +157,16 @@ def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") ->
 		"seconds": round(clock.total(), 1),
 		**site_summary(),
 	}
+
+
+def _recompute_scores(candidates: list[str]) -> dict:
+	"""Scores and readiness of this batch from all its touchpoints (the full recompute's rules),
+	in chunks: the cost follows the batch, not the site's earlier batches."""
+	total = {"candidates_scored": 0, "stage_changes": 0}
+	for start in range(0, len(candidates), SCORE_CHUNK):
+		for key, value in scoring.recompute(candidates[start : start + SCORE_CHUNK]).items():
+			total[key] += value
+	return total
 
 
 def _departments(company: str) -> dict[str, str]:

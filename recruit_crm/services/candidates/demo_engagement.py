@@ -18,6 +18,7 @@ from recruit_crm.services.compliance import consent
 from recruit_crm.services.engagement.capture import job_applicant_rows
 from recruit_crm.services.engagement.touchpoints import record_many
 
+APPLICANT = "Job Applicant"
 CHUNK = 5000
 RECORD_CHUNK = 50_000
 USER_AGENTS = (
@@ -30,42 +31,58 @@ USER_AGENTS = (
 IP_BLOCKS = ("192.0.2", "198.51.100", "203.0.113")
 
 
-def record_histories(people, masters, contents: list[tuple[str, str]]) -> int:
-	"""Every touchpoint of the people's histories except applications. Returns how many were written."""
+def record_histories(people, masters, contents: list[tuple[str, str]], applicants: dict) -> int:
+	"""Every touchpoint of the people's histories except applications. Returns how many were written.
+
+	`applicants` names the set-based applications ({(person number, index): Job Applicant}): their
+	interviews, offers and hires are recorded against them. Those of applications worked as HRMS
+	documents are left out; the capture rules record them from the documents.
+	"""
 	rows, written = [], 0
+	openings = masters.openings
 	for person in people:
 		if not person.name:
 			continue
+		candidate = person.name
 		recruiter = person.row.get("recruiter")
+		number = person.number
 		for t in person.history.touches:
 			if t.kind == APPLIED:
 				continue  # recorded from the Job Applicant itself
+			applicant = None
+			if t.application is not None:
+				applicant = applicants.get((number, t.application))
+				if applicant is None:
+					continue  # worked in HRMS
 			content = contents[t.content] if t.content is not None and contents else None
 			rows.append(
 				{
-					"candidate": person.name,
+					"candidate": candidate,
 					"touchpoint_type": t.kind,
 					"occurred_at": t.at,
 					"channel": t.channel,
 					"direction": t.direction,
 					"recruiter": recruiter if t.by_recruiter else None,
-					"job_opening": masters.openings[t.opening] if t.opening is not None else None,
-					"reference_doctype": "RC Content" if content else None,
-					"reference_name": content[0] if content else None,
+					"job_opening": openings[t.opening] if t.opening is not None else None,
+					"job_applicant": applicant,
+					"reference_doctype": "RC Content" if content else APPLICANT if applicant else None,
+					"reference_name": content[0] if content else applicant,
 					"details": content[1] if content else t.details,
 				}
 			)
 		if len(rows) >= RECORD_CHUNK:
-			written += record_many(rows, update_scores=False)
+			written += record_many(rows, update_scores=False, recompute_follows=True)
 			rows = []
-	return written + record_many(rows, update_scores=False)
+	return written + record_many(rows, update_scores=False, recompute_follows=True)
 
 
 def record_applications(applicants: list[str]) -> int:
 	"""Applied touchpoints of applicants written set-based, built by the Job Applicant capture rule."""
 	written = 0
 	for start in range(0, len(applicants), CHUNK):
-		written += record_many(job_applicant_rows(applicants[start : start + CHUNK]), update_scores=False)
+		written += record_many(
+			job_applicant_rows(applicants[start : start + CHUNK]), update_scores=False, recompute_follows=True
+		)
 	return written
 
 

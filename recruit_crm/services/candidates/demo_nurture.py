@@ -169,7 +169,7 @@ def write_histories(
 			messages.extend(m)
 			touches.extend(t)
 	_write(enrolments, messages, user)
-	recorded = record_many(touches, update_scores=False)
+	recorded = record_many(touches, update_scores=False, recompute_follows=True)
 	bounced = sorted({m[3].name for m in messages if m[7].bounced})
 	bulk_update_by_name("RC Candidate", ("has_bounced",), [(name, 1) for name in bounced])
 	for _plan, campaign in campaigns:

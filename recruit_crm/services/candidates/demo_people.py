@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from itertools import accumulate
 
 from faker import Faker
 
@@ -91,7 +92,8 @@ SOURCES = {
 	DECLINED: (("LinkedIn", "linkedin", "sourcing"), ("Job Board", "job-board", "")),
 }  # fmt: skip
 _COUNTRY_NAMES = tuple(COUNTRIES)
-_COUNTRY_WEIGHTS = tuple(c[0] for c in COUNTRIES.values())
+# Cumulative, as random.choices would compute from the shares on every call.
+_COUNTRY_CUMULATIVE = tuple(accumulate(c[0] for c in COUNTRIES.values()))
 _DESIGNATIONS = tuple(DESIGNATION_SKILLS)
 
 
@@ -118,26 +120,28 @@ def _pick(rnd: random.Random, options):
 	return options[int(len(options) * rnd.random())]
 
 
+@cache
 def _ascii(text: str) -> str:
+	"""A name as it can appear in an address (names repeat: each is worked out once)."""
 	plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 	return "".join(ch for ch in plain if ch.isalnum())
 
 
+@cache
+def _phone_format(pattern: str) -> tuple[str, int, int]:
+	"""A phone pattern ('+1 (###) ###-####') as a format string, its digit count and 10**count."""
+	count = pattern.count("#")
+	return pattern.replace("{", "{{").replace("}", "}}").replace("#", "{}"), count, 10**count
+
+
 def _numerify(rnd: random.Random, pattern: str) -> str:
-	digits = f"{int(rnd.random() * 10 ** pattern.count('#')):0{pattern.count('#')}d}"
-	out, i = [], 0
-	for ch in pattern:
-		if ch == "#":
-			out.append(digits[i])
-			i += 1
-		else:
-			out.append(ch)
-	return "".join(out)
+	template, count, scale = _phone_format(pattern)
+	return template.format(*f"{int(rnd.random() * scale):0{count}d}")
 
 
 def profile(rnd: random.Random, number: int, persona: str | None = None, email_prefix: str = "") -> dict:
 	"""One person's import row: name and phone of their country, a trade, skills, education, source."""
-	country = rnd.choices(_COUNTRY_NAMES, weights=_COUNTRY_WEIGHTS)[0]
+	country = rnd.choices(_COUNTRY_NAMES, cum_weights=_COUNTRY_CUMULATIVE)[0]
 	_share, _locale, timezone, cities, phone = COUNTRIES[country]
 	firsts, lasts, companies = _names(country)
 	first, last = _pick(rnd, firsts), _pick(rnd, lasts)
@@ -227,8 +231,8 @@ def import_people(people: list[Person], recruiters: list[str], rnd: random.Rando
 		[
 			(
 				p.name, p.history.crm_stage, int(p.history.do_not_contact), int(p.history.is_unsubscribed),
-				int(p.history.has_bounced), _pick(rnd, preferences), p.history.first_seen,
-				p.history.touches[-1].at if p.history.touches else None,
+				int(p.history.has_bounced), _pick(rnd, preferences), str(p.history.first_seen),
+				str(p.history.touches[-1].at) if p.history.touches else None,
 			)
 			for p in people
 			if p.name and p.history
@@ -273,27 +277,32 @@ def plan_applications(people: list[Person], windows: Openings, hrms_subset: int,
 	return bulk, hrms
 
 
-def write_applications(planned: list[PlannedApplication], masters) -> list[str]:
-	"""Job Applicants in multi-row statements, dated when the person applied. Returns their names."""
+def write_applications(planned: list[PlannedApplication], masters, place=None) -> list[str]:
+	"""Job Applicants in multi-row statements, dated when the person applied. Returns their names.
+
+	With a pipeline (`place`, see demo_pipeline), each also stands in the Workflow state its
+	history reached, since the moment it entered it.
+	"""
 	user = frappe.session.user
+	columns = ["name", "applicant_name", "email_id", "status", "job_title", "designation", "country", "source",
+		"phone_number", "rc_candidate", "rc_utm_medium", "rc_utm_campaign", "creation", "modified", "owner",
+		"modified_by"]  # fmt: skip
+	if place:
+		columns += [place.field, "rc_stage_entered_at", "rc_sla_status"]
 	values = []
 	for p in planned:
 		application = p.person.history.applications[p.index]
 		row = p.person.row
-		values.append(
-			(
-				p.name, row["full_name"], row["email"], application.status, masters.openings[application.opening],
-				masters.designations[application.opening], row["country"], row["source"], row["phone"],
-				p.person.name, row["source_medium"] or None, row["source_campaign"] or None,
-				application.applied_at, application.applied_at, user, user,
-			)
+		applied = str(application.applied_at)
+		stay = place.stays(application)[-1] if place else None
+		value = (
+			p.name, row["full_name"], row["email"], application.status, masters.openings[application.opening],
+			masters.designations[application.opening], row["country"], row["source"], row["phone"],
+			p.person.name, row["source_medium"] or None, row["source_campaign"] or None, applied,
+			str(stay.entered_at) if stay else applied, user, user,
 		)  # fmt: skip
-	multi_row_insert(
-		"Job Applicant",
-		("name", "applicant_name", "email_id", "status", "job_title", "designation", "country", "source",
-			"phone_number", "rc_candidate", "rc_utm_medium", "rc_utm_campaign", "creation", "modified", "owner",
-			"modified_by"),
-		values,
-		ignore=True,
-	)  # fmt: skip
+		if stay:
+			value += (stay.state, str(stay.entered_at), stay.sla)
+		values.append(value)
+	multi_row_insert("Job Applicant", columns, values, ignore=True)
 	return [p.name for p in planned]

@@ -129,10 +129,11 @@ def ensure_pools(owner: str, shortlist_opening: str) -> dict[str, str]:
 
 
 def fill_pools(pools: dict[str, str], people, owner: str, rnd) -> dict[str, int]:
-	"""Rebuild the smart pools, fill the system pools from history, shortlist a few engineers."""
+	"""Rebuild the smart pools, fill the system pools from this batch's applications (what the
+	backfill would find for them: earlier batches are already in), shortlist a few engineers."""
 	for pool_name, _purpose, _rules in SMART_POOLS:
 		smart.rebuild_smart_pool(pools[pool_name])
-	system.backfill_system_pools()
+	system.update_from_applications([p.name for p in people if p.name and p.history.applications])
 	community = [
 		p.name
 		for p in people

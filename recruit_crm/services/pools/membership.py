@@ -33,17 +33,27 @@ def add_members(pool: str, candidates: list[str], reason: str, added_by: str | N
 
 	Unknown and anonymised candidates are skipped. Returns how many joined.
 	"""
+	return add_members_with_reasons(pool, dict.fromkeys(candidates or [], reason), added_by)
+
+
+def add_members_with_reasons(pool: str, reasons: dict[str, str], added_by: str | None = None) -> int:
+	"""`add_members` for people who each join for their own reason ({candidate: reason}).
+
+	One pass of set-based statements for the whole set, however many distinct reasons it holds
+	(system pools give every person the application that put them there). Returns how many joined.
+	"""
 	added_by = added_by or frappe.session.user
-	names = _existing_candidates(candidates)
+	names = _existing_candidates(reasons)
 	if not names:
 		return 0
 	joining = sorted(set(names) - _active_members(pool, names))
 	if not joining:
 		return 0
 	now = frappe.utils.now_datetime()
+	stamp = str(now)  # one literal for every row: bound as text, not re-formatted per row
 	user = frappe.session.user
 	member_rows = [
-		(_member_name(pool, c), pool, c, now, added_by, reason, None, None, now, now, user, user)
+		(_member_name(pool, c), pool, c, stamp, added_by, reasons[c], None, None, stamp, stamp, user, user)
 		for c in joining
 	]
 	multi_row_insert(
@@ -54,7 +64,7 @@ def add_members(pool: str, candidates: list[str], reason: str, added_by: str | N
 			removed_at = null, removed_reason = null, modified = values(modified), modified_by = values(modified_by)""",
 		chunk=CHUNK,
 	)
-	_log_changes(pool, joining, "Joined", reason, added_by, now)
+	_log_changes(pool, joining, "Joined", reasons, added_by, now)
 	update_member_counts([pool])
 	return len(joining)
 
@@ -190,9 +200,15 @@ def log_prefix() -> str:
 
 
 def _log_changes(
-	pool: str, candidates: list[str], change: str, reason: str, changed_by: str, at: datetime
+	pool: str, candidates: list[str], change: str, reason: str | dict[str, str], changed_by: str, at: datetime
 ) -> None:
+	"""Log one change per candidate; `reason` is one for all, or {candidate: reason}."""
 	user = frappe.session.user
 	prefix = log_prefix()
-	rows = [(f"{prefix}{c}", pool, c, change, at, changed_by, reason, at, at, user, user) for c in candidates]
+	stamp = str(at)
+	rows = [
+		(f"{prefix}{c}", pool, c, change, stamp, changed_by, reason[c] if isinstance(reason, dict) else reason,
+			stamp, stamp, user, user)
+		for c in candidates
+	]  # fmt: skip
 	multi_row_insert(CHANGE, CHANGE_COLUMNS, rows, chunk=CHUNK)

@@ -29,7 +29,12 @@ from recruit_crm.domain.system_pools import (
 from recruit_crm.domain.types import SYSTEM_POOL_KINDS
 from recruit_crm.services.candidates.records import find_candidate_by_email, get_or_create_candidate
 from recruit_crm.services.pools import membership
-from recruit_crm.services.pools.membership import POOL, SYSTEM_ACTOR, add_members, remove_members
+from recruit_crm.services.pools.membership import (
+	POOL,
+	SYSTEM_ACTOR,
+	add_members_with_reasons,
+	remove_members,
+)
 
 SYSTEM_KINDS = SYSTEM_POOL_KINDS
 SYSTEM_PURPOSES = {
@@ -76,12 +81,11 @@ def system_pool(kind: str, designation: str | None = None) -> str:
 def sync_system_pool(
 	pool: str, should_be_in: dict[str, str], checked: Iterable[str], leave_reason: str
 ) -> None:
-	"""For the `checked` people: add those in `should_be_in` (candidate -> reason), remove the rest."""
-	by_reason: dict[str, list[str]] = {}
-	for candidate, reason in should_be_in.items():
-		by_reason.setdefault(reason, []).append(candidate)
-	for reason, names in by_reason.items():
-		add_members(pool, names, reason, added_by=SYSTEM_ACTOR)
+	"""For the `checked` people: add those in `should_be_in` (candidate -> reason), remove the rest.
+
+	One set-based pass whatever the number of distinct reasons (each names its application).
+	"""
+	add_members_with_reasons(pool, should_be_in, added_by=SYSTEM_ACTOR)
 	leaving = [c for c in checked if c and c not in should_be_in]
 	if leaving:
 		remove_members(pool, leaving, leave_reason, removed_by=SYSTEM_ACTOR)
@@ -102,18 +106,23 @@ def update_silver_medalists(candidates: Iterable[str]) -> None:
 	pool = system_pool("Silver Medalists")
 	for start in range(0, len(names), CHUNK):
 		batch = names[start : start + CHUNK]
-		by_candidate = _application_facts(batch)
-		should_be_in = {}
-		for candidate, applications in by_candidate.items():
-			reason = silver_medalist_reason(applications, **settings)
-			if reason:
-				should_be_in[candidate] = reason
-		sync_system_pool(
-			pool,
-			should_be_in,
-			batch,
-			leave_reason=_("No longer a silver medalist (application reopened or hired)"),
-		)
+		_sync_silver_medalists(pool, batch, _application_facts(batch), settings)
+
+
+def _sync_silver_medalists(
+	pool: str, batch: list[str], by_candidate: dict[str, list[ApplicationFacts]], settings: dict
+) -> None:
+	should_be_in = {}
+	for candidate, applications in by_candidate.items():
+		reason = silver_medalist_reason(applications, **settings)
+		if reason:
+			should_be_in[candidate] = reason
+	sync_system_pool(
+		pool,
+		should_be_in,
+		batch,
+		leave_reason=_("No longer a silver medalist (application reopened or hired)"),
+	)
 
 
 def _silver_settings() -> dict:
@@ -174,15 +183,19 @@ def update_past_applicants(candidates: Iterable[str]) -> None:
 	"""Add these people to the Past Applicants pool of every designation they are a past applicant of."""
 	names = sorted({c for c in candidates or [] if c})
 	for start in range(0, len(names), CHUNK):
-		by_designation: dict[str, dict[str, str]] = defaultdict(dict)
-		for candidate, applications in _application_facts(names[start : start + CHUNK]).items():
-			for application in sorted(applications, key=lambda a: a.applied_on or getdate("1900-01-01")):
-				reason = past_applicant_reason(application)
-				if reason:
-					by_designation[application.designation][candidate] = reason  # latest wins
-		for designation, should_be_in in by_designation.items():
-			pool = system_pool("Past Applicants", designation=designation)
-			sync_system_pool(pool, should_be_in, [], leave_reason="")
+		_sync_past_applicants(_application_facts(names[start : start + CHUNK]))
+
+
+def _sync_past_applicants(by_candidate: dict[str, list[ApplicationFacts]]) -> None:
+	by_designation: dict[str, dict[str, str]] = defaultdict(dict)
+	for candidate, applications in by_candidate.items():
+		for application in sorted(applications, key=lambda a: a.applied_on or getdate("1900-01-01")):
+			reason = past_applicant_reason(application)
+			if reason:
+				by_designation[application.designation][candidate] = reason  # latest wins
+	for designation, should_be_in in by_designation.items():
+		pool = system_pool("Past Applicants", designation=designation)
+		sync_system_pool(pool, should_be_in, [], leave_reason="")
 
 
 def candidates_of_opening(job_opening: str) -> list[str]:
@@ -297,6 +310,24 @@ def add_to_talent_community(candidates: list[str], reason: str | None = None) ->
 # --- backfill ------------------------------------------------------------------------------
 
 
+def update_from_applications(candidates: list[str]) -> None:
+	"""Re-decide the application-driven pools (silver medalists, past applicants) for these people.
+
+	What a backfill does for every applicant of the site, for just these (a demo batch, an import):
+	one read of the application facts per chunk serves both pools.
+	"""
+	names = sorted({c for c in candidates or [] if c})
+	if not names:
+		return
+	settings = _silver_settings()
+	silver = system_pool("Silver Medalists")
+	for start in range(0, len(names), CHUNK):
+		batch = names[start : start + CHUNK]
+		facts = _application_facts(batch)
+		_sync_silver_medalists(silver, batch, facts, settings)
+		_sync_past_applicants(facts)
+
+
 def backfill_system_pools() -> None:
 	"""Fill the system pools from existing HRMS history (install, or on demand). Chunked."""
 	last = ""
@@ -309,7 +340,6 @@ def backfill_system_pools() -> None:
 		)
 		if not batch:
 			break
-		update_silver_medalists(batch)
-		update_past_applicants(batch)
+		update_from_applications(batch)
 		last = batch[-1]
 	update_alumni(frappe.get_all("Employee", filters={"status": "Left"}, pluck="name", limit=0))

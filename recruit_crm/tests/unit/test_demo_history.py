@@ -29,6 +29,7 @@ from recruit_crm.domain.demo_history import (
 	History,
 	Openings,
 	OpeningWindow,
+	application_path,
 	email_outcome,
 	hiring_pipeline,
 	months_between,
@@ -276,6 +277,65 @@ class TestHiringPipeline(unittest.TestCase):
 	def test_a_fresh_application_has_no_interview_yet(self):
 		p = hiring_pipeline(random.Random(1), NOW - timedelta(hours=1), NOW)
 		self.assertEqual((p.interviews, p.offer_at, p.status), ((), None, "Open"))
+
+
+# The order a set-based application moves through the pipeline (StageKind values).
+PIPELINE_ORDER = ("Applied", "Screening", "Interview", "Offer")
+STATUSES = [s.value for s in (ApplicationStatus.OPEN, ApplicationStatus.REPLIED, ApplicationStatus.HOLD,
+	ApplicationStatus.REJECTED, ApplicationStatus.ACCEPTED)]  # fmt: skip
+
+
+class TestApplicationPath(unittest.TestCase):
+	"""Set-based applications carry the pipeline stages a recruiter would have moved them through."""
+
+	@settings(max_examples=300, deadline=None)
+	@given(seed=seeds, applied_ago=st.floats(min_value=0, max_value=400), status=st.sampled_from(STATUSES))
+	def test_the_stages_tell_a_story_that_could_happen(self, seed, applied_ago, status):
+		applied = NOW - timedelta(days=applied_ago)
+		stages, hired_on = application_path(random.Random(seed), applied, status, NOW)
+		kinds = [k for k, _ in stages]
+		times = [at for _, at in stages]
+		self.assertEqual(stages[0], ("Applied", applied))
+		self.assertEqual(times, sorted(times), "each stage is entered after the last")
+		self.assertTrue(all(at <= NOW for at in times), "nothing happens in the future")
+		open_part = [k for k in kinds if k in PIPELINE_ORDER]
+		self.assertEqual(open_part, list(PIPELINE_ORDER[: len(open_part)]), "no stage is skipped")
+		self.assertEqual(kinds[len(open_part) :], [] if len(open_part) == len(kinds) else kinds[-1:])
+		last = kinds[-1]
+		expected = {
+			"Open": {"Applied"},
+			"Hold": {"Screening"},
+			"Replied": {"Screening", "Interview"},
+			"Rejected": {"Rejected"},
+			"Accepted": {"Hired"},
+		}[status]
+		self.assertIn(last, expected)
+		if status == "Accepted":
+			self.assertEqual(kinds, ["Applied", "Screening", "Interview", "Offer", "Hired"])
+		if hired_on:
+			self.assertEqual(status, "Accepted", "only an accepted offer leads to a first day at work")
+			self.assertTrue(times[-1].date() <= hired_on <= NOW.date())
+
+	def test_about_one_application_in_a_hundred_ends_in_a_hire(self):
+		apps = [a for h in histories(5, 6000) for a in h.applications]
+		hired = sum(1 for a in apps if a.hired_on)
+		accepted = sum(1 for a in apps if a.status == ApplicationStatus.ACCEPTED.value)
+		self.assertGreater(len(apps), 1000)
+		self.assertTrue(0.004 < hired / len(apps) < 0.03, (hired, len(apps)))
+		self.assertTrue(hired <= accepted < 0.05 * len(apps), (accepted, len(apps)))
+		self.assertTrue(all(a.stages and a.stages[0] == ("Applied", a.applied_at) for a in apps))
+
+	def test_interviews_offers_and_hires_are_in_the_history(self):
+		for h in histories(8, 3000):
+			touches = {(t.kind, t.application) for t in h.touches if t.application is not None}
+			for index, a in enumerate(h.applications):
+				kinds = [k for k, _ in a.stages]
+				if "Offer" in kinds:
+					self.assertIn(("Offer Made", index), touches)
+				if "Hired" in kinds:
+					self.assertIn(("Offer Accepted", index), touches)
+				if a.hired_on and a.stages[-1][1] <= NOW:
+					self.assertIn(("Hired", index), touches)
 
 
 class TestOpenings(unittest.TestCase):
