@@ -182,7 +182,9 @@ class TestRecruiterHomeInTheDesk(DeskBrowserTestCase):
 		page = self.page
 		for report in REPORTS:
 			page.goto(f"{self.base}/app/query-report/{report}")
-			page.wait_for_selector(":is(.dt-scrollable, .no-result, .msg-box):visible")  # rows, or "Nothing to show"
+			page.wait_for_selector(
+				":is(.dt-scrollable, .no-result, .msg-box):visible"
+			)  # rows, or "Nothing to show"
 			page.wait_for_load_state("networkidle")
 			self.assertEqual(page.evaluate(UNLABELLED_JS), [], f"{report}: every filter has a label")
 			self.assertEqual(page.locator(".msgprint").count(), 0, f"{report}: no error dialog")
