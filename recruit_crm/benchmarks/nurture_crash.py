@@ -53,8 +53,8 @@ def run_crash_test(
 			final = fx.finish(fx.start_worker(batch))  # recover and send the rest
 			elapsed = time.monotonic() - started
 			frappe.db.commit()  # nosemgrep: see the workers' writes
-			_settle(campaign)
-			report = _account_for(campaign, sink)
+			settle(campaign)
+			report = account_for(campaign, sink)
 			report.update(kills=done_kills, seconds=round(elapsed, 1), final_worker=final, queued=queued)
 			return report
 		finally:
@@ -62,7 +62,7 @@ def run_crash_test(
 				fx.cleanup(campaign, prefix)
 
 
-def _account_for(campaign: str, sink) -> dict:
+def account_for(campaign: str, sink) -> dict:
 	domain = frappe.local.site
 	rows = frappe.db.sql(
 		f"select name, status from `tab{constants.MESSAGE}` where nurture_campaign = %s",
@@ -102,7 +102,7 @@ def _account_for(campaign: str, sink) -> dict:
 	}
 
 
-def _settle(campaign: str, timeout: float = 30) -> None:
+def settle(campaign: str, timeout: float = 30) -> None:
 	"""Let recovery resolve the last killed worker's claim (its lock goes when MariaDB notices)."""
 	deadline = time.monotonic() + timeout
 	while time.monotonic() < deadline:

@@ -93,23 +93,39 @@ def queue_for(campaign: str, people: list[str]) -> int:
 	return engine.queue_step(campaign, 1, now_datetime())
 
 
-def worker_command(batch: int = 500, max_seconds: float = 3600) -> list[str]:
+def worker_command(
+	batch: int = 500,
+	max_seconds: float = 3600,
+	profile: str | None = None,
+	wait_for_go: bool = False,
+	batches: int = 0,
+) -> list[str]:
 	return [
 		sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", frappe.local.site,
 		"recruit-crm", "nurture-send", "--until-empty", "--batch", str(batch), "--max-seconds", str(max_seconds),
+		"--batches", str(batches), *(["--profile", profile] if profile else []),
+		*(["--wait-for-go"] if wait_for_go else []),
 	]  # fmt: skip
 
 
-def start_worker(batch: int = 500) -> subprocess.Popen:
-	"""A real sending worker process (the CLI), which prints READY once it holds its claim lock."""
+def start_worker(batch: int = 500, wait_for_go: bool = False) -> subprocess.Popen:
+	"""A real sending worker process (the CLI), which prints READY once it holds its claim lock;
+	with `wait_for_go` it then waits for `go(proc)` before it claims anything."""
 	return subprocess.Popen(
-		worker_command(batch),
+		worker_command(batch, wait_for_go=wait_for_go),
 		cwd=os.path.join(get_bench_path(), "sites"),
+		stdin=subprocess.PIPE if wait_for_go else subprocess.DEVNULL,
 		stdout=subprocess.PIPE,
 		stderr=subprocess.PIPE,
 		text=True,
 		start_new_session=True,
 	)
+
+
+def go(proc: subprocess.Popen) -> None:
+	"""Let a worker started with `wait_for_go` (and READY) start sending."""
+	proc.stdin.write("go\n")
+	proc.stdin.flush()
 
 
 def wait_ready(proc: subprocess.Popen, timeout: float = 60) -> bool:
@@ -147,8 +163,9 @@ def stored_bytes(table: str, where: str, params: dict) -> int:
 	return int(frappe.db.sql(f"select sum({expr}) from `{table}` where {where}", params)[0][0] or 0)
 
 
-def cleanup(campaign: str | None, prefix: str) -> None:
-	"""Remove every row a run created (it committed them so a separate worker could see them)."""
+def cleanup(campaign: str | None, prefix: str, people: bool = True) -> None:
+	"""Remove every row a run created (it committed them so a separate worker could see them);
+	`people=False` keeps the candidates for another campaign."""
 	if campaign:
 		names = frappe.db.sql(
 			f"select name from `tab{constants.MESSAGE}` where nurture_campaign = %s", campaign, pluck=True
@@ -166,9 +183,10 @@ def cleanup(campaign: str | None, prefix: str) -> None:
 		frappe.db.sql(f"delete from `tab{constants.ENROLLMENT}` where nurture_campaign = %s", campaign)
 		frappe.db.sql("delete from `tabRC Nurture Step` where parent = %s", campaign)
 		frappe.db.sql(f"delete from `tab{constants.CAMPAIGN}` where name = %s", campaign)
-	frappe.db.sql(
-		"delete from `tabRC Touchpoint` where candidate in (select name from `tabRC Candidate` where email like %s)",
-		f"{prefix}.%",
-	)
-	frappe.db.sql("delete from `tabRC Candidate` where email like %s", f"{prefix}.%")
+	if people:
+		frappe.db.sql(
+			"delete from `tabRC Touchpoint` where candidate in (select name from `tabRC Candidate` where email like %s)",
+			f"{prefix}.%",
+		)
+		frappe.db.sql("delete from `tabRC Candidate` where email like %s", f"{prefix}.%")
 	frappe.db.commit()  # nosemgrep: benchmark clean-up

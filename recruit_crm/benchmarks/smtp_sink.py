@@ -11,6 +11,13 @@ from collections import Counter
 _MESSAGE_ID = re.compile(rb"^Message-ID:\s*<([^>]+)>", re.IGNORECASE | re.MULTILINE)
 
 
+def message_id_of(content: bytes) -> str | None:
+	"""The Message-ID in a raw message's headers (without the angle brackets)."""
+	header_end = content.find(b"\r\n\r\n")
+	match = _MESSAGE_ID.search(content[: header_end if header_end > 0 else 8192])
+	return match.group(1).decode() if match else None
+
+
 class CountingHandler:
 	def __init__(self, keep: bool = False):
 		self.lock = threading.Lock()
@@ -28,11 +35,10 @@ class CountingHandler:
 
 	async def handle_DATA(self, server, session, envelope):
 		content = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
-		header_end = content.find(b"\r\n\r\n")
-		match = _MESSAGE_ID.search(content[: header_end if header_end > 0 else 8192])
+		message_id = message_id_of(content)
 		with self.lock:
 			self.messages += 1
-			self.ids[match.group(1).decode() if match else None] += 1
+			self.ids[message_id] += 1
 			if self.keep:
 				self.kept.append(content)
 		return "250 Message accepted for delivery"

@@ -79,3 +79,34 @@ def to_aware(value: datetime) -> datetime:
 def to_naive(value: datetime) -> datetime:
 	"""An aware datetime as a stored (system time zone) one."""
 	return value.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
+
+
+# The columns of a sent message's side rows (delivery.record_sent): BOUND values come from each
+# row (in order), HEX ones too, written as a hex literal; any other entry is the SQL constant
+# every row gets.
+BOUND, HEX = object(), object()
+_ADMIN = (("owner", "'Administrator'"), ("modified_by", "'Administrator'"), ("docstatus", "0"))
+COMMUNICATION_COLUMNS = (
+	("name", BOUND), ("creation", BOUND), ("modified", BOUND), *_ADMIN, ("subject", BOUND), ("content", HEX),
+	("communication_type", "'Communication'"), ("communication_medium", "'Email'"),
+	("sent_or_received", "'Sent'"), ("status", "'Linked'"), ("delivery_status", "'Sent'"), ("sender", BOUND),
+	("sender_full_name", BOUND), ("recipients", BOUND), ("reference_doctype", BOUND),
+	("reference_name", BOUND), ("message_id", BOUND), ("email_account", BOUND), ("email_template", BOUND),
+	("communication_date", BOUND), ("seen", "1"),
+)  # fmt: skip
+EMAIL_QUEUE_COLUMNS = (
+	("name", BOUND), ("creation", BOUND), ("modified", BOUND), *_ADMIN, ("sender", BOUND), ("message", "''"),
+	("status", "'Sent'"), ("message_id", BOUND), ("reference_doctype", BOUND), ("reference_name", BOUND),
+	("communication", BOUND), ("email_account", BOUND), ("priority", "0"), ("retry", "0"),
+	("add_unsubscribe_link", "0"),
+)  # fmt: skip
+EMAIL_QUEUE_RECIPIENT_COLUMNS = (
+	("name", BOUND), ("creation", BOUND), ("modified", BOUND), *_ADMIN, ("parent", BOUND),
+	("parenttype", "'Email Queue'"), ("parentfield", "'recipients'"), ("idx", "1"), ("recipient", BOUND),
+	("status", "'Sent'"),
+)  # fmt: skip
+COMMUNICATION_LINK_COLUMNS = (
+	("name", BOUND), ("creation", BOUND), ("modified", BOUND), *_ADMIN, ("parent", BOUND),
+	("parenttype", "'Communication'"), ("parentfield", "'timeline_links'"), ("idx", "1"),
+	("link_doctype", "'RC Candidate'"), ("link_name", BOUND),
+)  # fmt: skip

@@ -8,6 +8,9 @@ Guarantee: no message is ever sent twice, and none is silently lost.
   the rest become `Sending` under this worker's claim token, and the transaction commits.
 - **Send**: messages go out strictly in name order over one SMTP session; after each accepted
   message its row becomes `Sent` and that is committed *before the next message is attempted*.
+  The replies to its UPDATE and COMMIT (the outcome is durable) are awaited right before the
+  next SMTP transaction and before any other statement on the connection; the next message is
+  rendered meanwhile (`_Ledger`), so the database's work and the rendering overlap.
 - **Crash**: each worker holds a MariaDB named lock on its claim token for as long as its
   connection lives. When the lock is free (the worker died) or the lease expired, the claim's
   first still-`Sending` message may or may not have reached the server: it becomes `Unknown`
@@ -30,11 +33,13 @@ import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from pymysql.constants import COMMAND
+from pymysql.protocol import OKPacketWrapper
+
 import frappe
 from frappe.utils import now_datetime
 
 from recruit_crm.domain import nurture, send_rules
-from recruit_crm.services._sql import multi_row_insert
 from recruit_crm.services.compliance import consent
 from recruit_crm.services.nurture import audience, engine
 from recruit_crm.services.nurture.claims import (
@@ -45,7 +50,15 @@ from recruit_crm.services.nurture.claims import (
 	new_worker_token,
 	release_worker_lock,
 )
-from recruit_crm.services.nurture.constants import MESSAGE
+from recruit_crm.services.nurture.constants import (
+	BOUND,
+	COMMUNICATION_COLUMNS,
+	COMMUNICATION_LINK_COLUMNS,
+	EMAIL_QUEUE_COLUMNS,
+	EMAIL_QUEUE_RECIPIENT_COLUMNS,
+	HEX,
+	MESSAGE,
+)
 from recruit_crm.services.nurture.rendering import Renderer, build_mime
 from recruit_crm.services.pipeline import automation_mail
 
@@ -70,8 +83,11 @@ def recover(now: datetime | None = None) -> dict:
 		)
 		if alive and not expired:
 			continue
+		# A locking read: the rows as they are now, not as this transaction's snapshot (taken by the
+		# first query, perhaps before the worker recorded its last outcome and died) saw them.
 		pending = frappe.db.sql(
-			f"select name from `tab{MESSAGE}` where claimed_by = %s and status = 'Sending' order by name",
+			f"""select name from `tab{MESSAGE}` where claimed_by = %s and status = 'Sending'
+			order by name for update""",
 			token,
 			pluck=True,
 		)
@@ -80,16 +96,16 @@ def recover(now: datetime | None = None) -> dict:
 			frappe.db.sql(
 				f"""update `tab{MESSAGE}` set status = 'Unknown', modified = %(now)s,
 					error = 'The sending worker stopped after claiming this message; the mail server may or may not have accepted it. Check its log, then mark it sent, retry or cancel.'
-				where name in %(names)s and status = 'Sending'""",
-				{"names": maybe_sent, "now": now},
+				where name in %(names)s and status = 'Sending' and claimed_by = %(token)s""",
+				{"names": maybe_sent, "now": now, "token": token},
 			)
 			unknown += len(maybe_sent)
 		if never_tried:
 			frappe.db.sql(
 				f"""update `tab{MESSAGE}` set status = 'Queued', claimed_by = null, claimed_at = null,
 					lease_expires_at = null, modified = %(now)s
-				where name in %(names)s and status = 'Sending'""",
-				{"names": never_tried, "now": now},
+				where name in %(names)s and status = 'Sending' and claimed_by = %(token)s""",
+				{"names": never_tried, "now": now, "token": token},
 			)
 			released += len(never_tried)
 	frappe.db.commit()  # nosemgrep: recovery decisions must be durable before anything is re-claimed
@@ -142,16 +158,104 @@ class WorkerLostClaim(Exception):
 	"""Our claim was taken over (the DB connection was lost and recovery ran): stop sending."""
 
 
+_OUTCOME_SQL = f"""update `tab{MESSAGE}` set status = %s, sent_at = %s, message_id = %s, subject = %s,
+	error = %s, attempt_count = attempt_count + 1, modified = %s
+	where name = %s and claimed_by = %s and status = 'Sending'"""
+
+
+class _Ledger:
+	"""Records each message's outcome durably without waiting for the database in between.
+
+	The outcome's UPDATE and a COMMIT are written to the worker's connection back to back (the
+	server runs them in order) and their replies are read later, by `settle()`: the sender
+	calls it right before the next SMTP transaction, and a guard on the connection calls it
+	before any other command (a statement a template or a hook runs, the side rows, a
+	rollback), so nothing overtakes them. Meanwhile the worker renders the next message while
+	the server updates the row and flushes its log. `settle()` raises if either failed, or if
+	the row was no longer ours (`WorkerLostClaim`), before anything else is sent. No query
+	bookkeeping and no START TRANSACTION round trip (autocommit is off, so the next statement
+	opens the next transaction). When commit hooks are pending, `frappe.db.commit()` runs them.
+	"""
+
+	def __init__(self, token: str):
+		self.token = token
+		self.conn = None
+		self.send_command = None
+		self.in_flight: str | None = None  # the ledger row whose outcome awaits its replies
+
+	def __enter__(self):
+		self.conn = frappe.db._conn
+		self.send_command = self.conn._execute_command
+		ledger = self
+
+		def guarded(command, sql):
+			ledger.settle()
+			return ledger.send_command(command, sql)
+
+		self.conn._execute_command = guarded
+		return self
+
+	def __exit__(self, exc_type, *exc):
+		try:
+			self.settle()
+		except Exception:
+			if exc_type is None:
+				raise
+		finally:
+			self.conn.__dict__.pop("_execute_command", None)
+
+	def settle(self) -> None:
+		"""Read the last outcome's replies: once this returns it is durable."""
+		if self.in_flight is None:
+			return
+		name, self.in_flight = self.in_flight, None
+		conn = self.conn
+		try:
+			conn._next_seq_id = 1  # each reply starts its own packet sequence
+			updated = OKPacketWrapper(conn._read_packet()).affected_rows
+		finally:
+			conn._next_seq_id = 1
+			conn._read_ok_packet()  # the COMMIT
+		if updated != 1:
+			raise WorkerLostClaim(name)
+
+	def record(self, row, status: str, now: datetime, *, message_id=None, subject=None, error=None) -> None:
+		values = (
+			status,
+			now if status == "Sent" else None,
+			message_id,
+			subject,
+			error,
+			now,
+			row.name,
+			self.token,
+		)
+		if frappe.db.before_commit._functions or frappe.db.after_commit._functions:
+			frappe.db.sql(_OUTCOME_SQL, values)
+			if frappe.db._cursor.rowcount != 1:
+				frappe.db.rollback()
+				raise WorkerLostClaim(row.name)
+			frappe.db.commit()  # nosemgrep: the outcome must be durable before the next SMTP transaction
+			return
+		self.settle()
+		query = frappe.db._cursor.mogrify(_OUTCOME_SQL, values).encode(self.conn.encoding)
+		self.send_command(COMMAND.COM_QUERY, query)
+		self.send_command(COMMAND.COM_QUERY, b"COMMIT")
+		self.in_flight = row.name
+
+
 def send_due(
 	batch_size: int = BATCH,
 	max_seconds: float = 50,
 	token: str | None = None,
 	until_empty: bool = False,
 	on_ready=None,
+	max_batches: int | None = None,
 ) -> dict:
 	"""Claim and send due messages until none are due or the time is up. Returns counts.
 
-	`on_ready` is called once this worker holds its claim lock (the crash test kills it after).
+	`on_ready` is called once this worker holds its claim lock (the crash test kills it after);
+	`max_batches` stops after that many claims (benchmarks send in rounds).
 	"""
 	token = token or new_worker_token()
 	hold_worker_lock(token)
@@ -163,8 +267,10 @@ def send_due(
 	started = time.monotonic()
 	try:
 		totals.update(recover())
-		while time.monotonic() - started < max_seconds or until_empty:
+		claimed = 0
+		while (time.monotonic() - started < max_seconds or until_empty) and claimed != max_batches:
 			batch = claim(token, batch_size)
+			claimed += 1
 			if not batch:
 				break
 			for key, value in send_batch(batch, token, accounts, renderer).items():
@@ -182,53 +288,70 @@ def send_batch(batch: list[dict], token: str, accounts: _Accounts, renderer: Ren
 	counts = defaultdict(int)
 	pending_record: list[str] = []
 	rendered: dict[str, tuple] = {}
-	for row in batch:
-		now = now_datetime()
-		try:
-			subject, html, template_name, attachments = _render(renderer, pipeline, row)
-			session, account = accounts.get(row.email_account)
-			message_id = renderer.message_id(row.name)
-			raw = build_mime(
-				sender=account.email, sender_name=account.sender_name or account.email, recipient=row.recipient,
-				subject=subject, html=html, message_id=message_id, reply_to=account.email,
-				one_click_url=renderer.one_click_url(row.candidate), attachments=attachments,
-			)  # fmt: skip
-		except Exception as e:
-			_record(row, token, "Failed", now, error=f"Could not render: {e}"[:1000])
-			counts["failed"] += 1
-			frappe.log_error(
-				title="Nurture email could not be rendered",
-				reference_doctype=MESSAGE,
-				reference_name=row.name,
-			)
-			continue
-		try:
-			session.sendmail(account.email, [row.recipient], raw)
-		except smtplib.SMTPRecipientsRefused as e:
-			code = next(iter(e.recipients.values()))[0] if e.recipients else 550
-			_handle_refusal(row, token, code, str(e), now, counts)
-			continue
-		except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:
-			_handle_refusal(row, token, e.smtp_code, str(e), now, counts)
-			continue
-		except (smtplib.SMTPException, OSError) as e:
-			# The connection broke mid-transaction: the server may or may not have taken the message.
-			accounts.drop(row.email_account)
-			_record(row, token, "Unknown", now, error=f"Connection lost while sending: {e}"[:1000])
-			counts["unknown"] += 1
-			continue
-		_record(row, token, "Sent", now, message_id=message_id, subject=subject)
-		counts["sent"] += 1
-		rendered[row.name] = (subject, html, template_name, message_id, now)
-		pending_record.append(row.name)
-		if len(pending_record) >= RECORD_EVERY:
-			record_sent(pending_record, rendered)
-			frappe.db.commit()  # nosemgrep
-			pending_record = []
-	if pending_record:
-		record_sent(pending_record, rendered)
-		frappe.db.commit()  # nosemgrep
+	with _Ledger(token) as ledger:
+		for row in batch:
+			now = now_datetime()
+			try:  # while the previous outcome's COMMIT is in flight
+				subject, html, template_name, attachments = _render(renderer, pipeline, row)
+				session, account = accounts.get(row.email_account)
+				message_id = renderer.message_id(row.name)
+				raw = build_mime(
+					sender=account.email, sender_name=account.sender_name or account.email,
+					recipient=row.recipient, subject=subject, html=html, message_id=message_id,
+					reply_to=account.email, one_click_url=renderer.one_click_url(row.candidate),
+					attachments=attachments,
+				)  # fmt: skip
+			except Exception as e:
+				ledger.record(row, "Failed", now, error=f"Could not render: {e}"[:1000])
+				counts["failed"] += 1
+				frappe.log_error(
+					title="Nurture email could not be rendered",
+					reference_doctype=MESSAGE,
+					reference_name=row.name,
+				)
+				continue
+			ledger.settle()  # the previous outcome is durable before this SMTP transaction starts
+			try:
+				session.sendmail(account.email, [row.recipient], raw)
+			except smtplib.SMTPRecipientsRefused as e:
+				code = next(iter(e.recipients.values()))[0] if e.recipients else 550
+				_handle_refusal(ledger, row, code, str(e), now, counts)
+				continue
+			except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:
+				_handle_refusal(ledger, row, e.smtp_code, str(e), now, counts)
+				continue
+			except (smtplib.SMTPException, OSError) as e:
+				# The connection broke mid-transaction: the server may or may not have taken the message.
+				accounts.drop(row.email_account)
+				ledger.record(row, "Unknown", now, error=f"Connection lost while sending: {e}"[:1000])
+				counts["unknown"] += 1
+				continue
+			ledger.record(row, "Sent", now, message_id=message_id, subject=subject)
+			counts["sent"] += 1
+			rendered[row.name] = (subject, html, template_name, message_id, now)
+			pending_record.append(row.name)
+			if len(pending_record) >= RECORD_EVERY:
+				_record_side_rows(pending_record, rendered)
+				pending_record = []
+		if pending_record:
+			_record_side_rows(pending_record, rendered)
 	return counts
+
+
+def _record_side_rows(names: list[str], rendered: dict) -> None:
+	"""`record_sent` for a micro-batch, in its own transaction. The outcomes are already durable,
+	so a deadlock with another worker's side rows is retried (the writes are idempotent); a
+	failure that persists stops the worker, and recovery records the rows."""
+	for attempt in range(3):
+		try:
+			record_sent(names, rendered)
+			frappe.db.commit()  # nosemgrep
+			return
+		except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+			frappe.db.rollback()
+			if attempt == 2:
+				raise
+			time.sleep(0.05 * (attempt + 1))
 
 
 def _render(renderer: Renderer, pipeline: automation_mail.Batch, row) -> tuple:
@@ -238,23 +361,7 @@ def _render(renderer: Renderer, pipeline: automation_mail.Batch, row) -> tuple:
 	return (*renderer.render(row), [])
 
 
-def _record(
-	row, token: str, status: str, now: datetime, *, message_id=None, subject=None, error=None
-) -> None:
-	"""Durably record one message's outcome; only then may the next message be attempted."""
-	frappe.db.sql(
-		f"""update `tab{MESSAGE}` set status = %s, sent_at = %s, message_id = %s, subject = %s, error = %s,
-			attempt_count = attempt_count + 1, modified = %s
-		where name = %s and claimed_by = %s and status = 'Sending'""",
-		(status, now if status == "Sent" else None, message_id, subject, error, now, row.name, token),
-	)
-	if frappe.db._cursor.rowcount != 1:
-		frappe.db.rollback()
-		raise WorkerLostClaim(row.name)
-	frappe.db.commit()  # nosemgrep: the outcome must be durable before the next SMTP transaction
-
-
-def _handle_refusal(row, token: str, code: int | None, error: str, now: datetime, counts) -> None:
+def _handle_refusal(ledger: _Ledger, row, code: int | None, error: str, now: datetime, counts) -> None:
 	"""The server refused the message, so it was certainly not sent: a 5xx is final (a hard bounce
 	for the recipient), a 4xx is retried later."""
 	if code and 400 <= code < 500 and row.attempt_count + 1 < MAX_TRANSIENT_ATTEMPTS:
@@ -262,12 +369,19 @@ def _handle_refusal(row, token: str, code: int | None, error: str, now: datetime
 			f"""update `tab{MESSAGE}` set status = 'Queued', claimed_by = null, lease_expires_at = null,
 				due_at = %s, error = %s, attempt_count = attempt_count + 1, modified = %s
 			where name = %s and claimed_by = %s and status = 'Sending'""",
-			(now + timedelta(minutes=15 * (row.attempt_count + 1)), error[:1000], now, row.name, token),
+			(
+				now + timedelta(minutes=15 * (row.attempt_count + 1)),
+				error[:1000],
+				now,
+				row.name,
+				ledger.token,
+			),
 		)
 		frappe.db.commit()  # nosemgrep
 		counts["deferred"] += 1
 		return
-	_record(row, token, "Failed", now, error=f"{code}: {error}"[:1000])
+	ledger.record(row, "Failed", now, error=f"{code}: {error}"[:1000])
+	ledger.settle()
 	counts["failed"] += 1
 	if code and code >= 500:
 		consent.mark_bounced(row.candidate, error[:140])
@@ -322,55 +436,22 @@ def record_sent(names: list[str], rendered: dict | None = None) -> None:
 			if r.pipeline_automation and r.job_applicant
 			else ("RC Candidate", r.candidate)
 		)
+		at = str(sent_at)
 		if ref[0] != "RC Candidate":
-			links.append((f"{r.name}-c", sent_at, sent_at, "Administrator", "Administrator", 0, r.name, "Communication", "timeline_links", 1, "RC Candidate", r.candidate))  # fmt: skip
+			links.append((f"{r.name}-c", at, at, r.name, r.candidate))
 		comm.append(
 			(
-				r.name, sent_at, sent_at, "Administrator", "Administrator", 0, subject, html, "Communication",
-				"Email", "Sent", "Linked", "Sent", account.email_id, account.email_account_name, r.recipient,
-				ref[0], ref[1], message_id, r.email_account, template_name, sent_at, 1,
+				r.name, at, at, subject, html, account.email_id, account.email_account_name, r.recipient,
+				ref[0], ref[1], message_id, r.email_account, template_name, at,
 			)
 		)  # fmt: skip
-		queue.append(
-			(
-				r.name, sent_at, sent_at, "Administrator", "Administrator", 0, account.email_id, "", "Sent",
-				message_id, ref[0], ref[1], r.name, r.email_account, 0, 0, 0,
-			)
-		)  # fmt: skip
-		recipients.append((r.name, sent_at, sent_at, "Administrator", "Administrator", 0, r.name, "Email Queue", "recipients", 1, r.recipient, "Sent"))  # fmt: skip
+		queue.append((r.name, at, at, account.email_id, message_id, ref[0], ref[1], r.name, r.email_account))
+		recipients.append((r.name, at, at, r.name, r.recipient))
 		touch.append((r, "Email Sent", sent_at, f"Communication:{r.name}:{r.candidate}:Email Sent"))
-
-	multi_row_insert(
-		"Communication",
-		("name", "creation", "modified", "owner", "modified_by", "docstatus", "subject", "content",
-			"communication_type", "communication_medium", "sent_or_received", "status", "delivery_status",
-			"sender", "sender_full_name", "recipients", "reference_doctype", "reference_name", "message_id",
-			"email_account", "email_template", "communication_date", "seen"),
-		comm,
-		ignore=True,
-	)  # fmt: skip
-	multi_row_insert(
-		"Email Queue",
-		("name", "creation", "modified", "owner", "modified_by", "docstatus", "sender", "message", "status",
-			"message_id", "reference_doctype", "reference_name", "communication", "email_account", "priority",
-			"retry", "add_unsubscribe_link"),
-		queue,
-		ignore=True,
-	)  # fmt: skip
-	multi_row_insert(
-		"Email Queue Recipient",
-		("name", "creation", "modified", "owner", "modified_by", "docstatus", "parent", "parenttype",
-			"parentfield", "idx", "recipient", "status"),
-		recipients,
-		ignore=True,
-	)  # fmt: skip
-	multi_row_insert(
-		"Communication Link",
-		("name", "creation", "modified", "owner", "modified_by", "docstatus", "parent", "parenttype",
-			"parentfield", "idx", "link_doctype", "link_name"),
-		links,
-		ignore=True,
-	)  # fmt: skip
+	_insert_ignore("Communication", COMMUNICATION_COLUMNS, comm)
+	_insert_ignore("Email Queue", EMAIL_QUEUE_COLUMNS, queue)
+	_insert_ignore("Email Queue Recipient", EMAIL_QUEUE_RECIPIENT_COLUMNS, recipients)
+	_insert_ignore("Communication Link", COMMUNICATION_LINK_COLUMNS, links)
 	engine._record_touchpoints(touch)
 	automation_mail.after_sent(rows)
 	frappe.db.sql(
@@ -378,3 +459,26 @@ def record_sent(names: list[str], rendered: dict | None = None) -> None:
 		{"names": [r.name for r in rows]},
 	)
 	engine.continue_after_messages(sorted({r.enrollment for r in rows if r.enrollment}), now_datetime())
+
+
+def _insert_ignore(doctype: str, spec: tuple, rows: list[tuple]) -> None:
+	"""One INSERT IGNORE of `rows` (idempotent: names derive from the ledger row).
+
+	Only the values that vary are bound, and a message's HTML goes as a hex literal: escaping
+	~5 KB of HTML per message character by character in Python, and a dozen constants per row,
+	was most of what recording the side rows cost the sender (hex digits need no escaping)."""
+	if not rows:
+		return
+	kinds = [kind for _column, kind in spec if kind is BOUND or kind is HEX]
+	template = "(" + ", ".join("%s" if k is BOUND else "{}" if k is HEX else k for _c, k in spec) + ")"
+	values, parts = [], []
+	for row in rows:
+		texts = []
+		for value, kind in zip(row, kinds, strict=True):
+			if kind is BOUND:
+				values.append(value)
+			else:
+				texts.append("null" if value is None else f"x'{value.encode().hex()}'")
+		parts.append(template.format(*texts) if texts else template)
+	columns = ", ".join(f"`{column}`" for column, _kind in spec)
+	frappe.db.sql(f"insert ignore into `tab{doctype}` ({columns}) values {', '.join(parts)}", values)

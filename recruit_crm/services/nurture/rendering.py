@@ -6,6 +6,7 @@ import base64
 import hashlib
 import html as htmllib
 import re
+import time
 from email.header import Header
 from email.utils import formataddr, formatdate
 from html import unescape
@@ -18,6 +19,7 @@ from frappe.utils.html_utils import sanitize_html
 from frappe.utils.jinja import get_jenv
 
 from recruit_crm.domain.consent import BASIS_SQL
+from recruit_crm.domain.tracking import rewrite_links
 from recruit_crm.domain.types import LawfulBasis
 from recruit_crm.services.compliance import consent
 from recruit_crm.services.engagement import tracking
@@ -27,6 +29,9 @@ from recruit_crm.services.portal import careers
 from recruit_crm.services.portal.tokens import UNSUBSCRIBE, make_token
 
 _TAGS = re.compile(r"<[^>]+>")
+_STYLE_OR_SCRIPT = re.compile(r"(?is)<(style|script)[^>]*>.*?</\1>")
+_ANCHOR = re.compile(r'(?i)<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>')
+_BREAK = re.compile(r"(?i)<br\s*/?>|</p>|</div>|</h\d>|</tr>")
 _SPACES = re.compile(r"[ \t]*\n[ \t\n]*")
 
 
@@ -48,9 +53,14 @@ class Renderer:
 		self.templates: dict[tuple, tuple] = {}
 		self.layouts: dict[str, str] = {}
 		self.people: dict[str, dict] = {}
+		self.safe_people: dict[str, dict] = {}
+		self.unsubscribe_tokens: dict[str, str] = {}
 		self.site_url = get_url()
 		self.domain = frappe.local.site
 		self.notice: str | None = None
+		# What tracking.click_url / open_pixel_url build, without a get_url() per link.
+		self.click_base = get_url("/api/method/recruit_crm.api.portal.email_click?t=")
+		self.open_base = get_url("/api/method/recruit_crm.api.portal.email_open?t=")
 
 	def load_people(self, candidates: list[str]) -> None:
 		missing = [c for c in candidates if c not in self.people]
@@ -118,9 +128,7 @@ class Renderer:
 		campaign = campaign or campaigns.campaign_doc(row["nurture_campaign"])
 		subject_t, body_t, template_name, extra = self._compiled(campaign, row["step_key"], row["variant"])
 		person = self.people.get(row["candidate"]) or {}
-		# Stored values may or may not be HTML-escaped already (desk saves escape tags, bulk imports
-		# do not): normalise, then escape once.
-		safe_person = {k: (escape(unescape(v)) if isinstance(v, str) else v) for k, v in person.items()}
+		safe_person = self._safe_person(row["candidate"], person)
 		campaign_ctx = {"campaign_name": campaign.campaign_name}
 		subject = subject_t.render(candidate=person, doc=person, campaign=campaign_ctx, **extra)
 		subject = " ".join(subject.split())[:250]  # no header injection, no runaway subjects
@@ -129,11 +137,10 @@ class Renderer:
 		if self.preview:
 			unsubscribe = PREVIEW_UNSUBSCRIBE
 		else:
-			body = tracking.track_email_html(
-				body, row["candidate"], reference_doctype=MESSAGE, reference_name=row["name"],
-				nurture_campaign=campaign.name,
-			)  # fmt: skip
-			unsubscribe = f"{self.site_url}/careers/unsubscribe?t={make_token(row['candidate'], UNSUBSCRIBE, ttl_days=365)}"
+			body = self._track(
+				body, row["candidate"], {"rd": MESSAGE, "rn": row["name"], "nc": campaign.name}
+			)
+			unsubscribe = f"{self.site_url}/careers/unsubscribe?t={self._unsubscribe_token(row['candidate'])}"
 		if person.get("lawful_basis") == LawfulBasis.LEGITIMATE_INTEREST.value:
 			body += self._objection_notice(unsubscribe)
 		html = (
@@ -143,18 +150,46 @@ class Renderer:
 		)
 		return subject, html, template_name
 
+	def _safe_person(self, candidate: str, person: dict) -> dict:
+		"""Stored values may or may not be HTML-escaped already (desk saves escape tags, bulk
+		imports do not): normalised, then escaped once; per person, for all their messages."""
+		safe = self.safe_people.get(candidate)
+		if safe is None:
+			safe = {k: (escape(unescape(v)) if isinstance(v, str) else v) for k, v in person.items()}
+			if person:
+				self.safe_people[candidate] = safe
+		return safe
+
+	def _unsubscribe_token(self, candidate: str) -> str:
+		"""One signed unsubscribe token per person and renderer (the footer link and the
+		List-Unsubscribe header carry the same one; it is valid for a year)."""
+		token = self.unsubscribe_tokens.get(candidate)
+		if token is None:
+			token = self.unsubscribe_tokens[candidate] = make_token(candidate, UNSUBSCRIBE, ttl_days=365)
+		return token
+
+	def _track(self, body: str, candidate: str, context: dict) -> str:
+		"""`tracking.track_email_html` for one ledger row: every safe absolute link through the
+		click endpoint and the open pixel appended, with the same signed tokens (purpose, time
+		to live, context) and URLs as `tracking.click_url` / `open_pixel_url` build."""
+		context = {k: v for k, v in context.items() if v}
+
+		def click(url: str) -> str:
+			token = make_token(candidate, tracking.CLICK, tracking.CLICK_TTL_DAYS, {**context, "u": url})
+			return self.click_base + token
+
+		tracked = rewrite_links(body, click)
+		pixel = self.open_base + make_token(candidate, tracking.OPEN, tracking.OPEN_TTL_DAYS, context)
+		return f'{tracked}<img src="{pixel}" width="1" height="1" alt="" style="display:none">'
+
 	def branded(self, body: str, message: str, candidate: str) -> str:
 		"""A body that is not a campaign step (a pipeline email) in the same branded layout, with
 		live tracking keyed to its ledger row (none in preview) and the unsubscribe link."""
 		if self.preview:
 			unsubscribe = PREVIEW_UNSUBSCRIBE
 		else:
-			body = tracking.track_email_html(
-				body, candidate, reference_doctype=MESSAGE, reference_name=message
-			)
-			unsubscribe = (
-				f"{self.site_url}/careers/unsubscribe?t={make_token(candidate, UNSUBSCRIBE, ttl_days=365)}"
-			)
+			body = self._track(body, candidate, {"rd": MESSAGE, "rn": message})
+			unsubscribe = f"{self.site_url}/careers/unsubscribe?t={self._unsubscribe_token(candidate)}"
 		layout = self._layout(frappe._dict(name="__pipeline__"))
 		return layout.replace("<!--rc:body-->", body).replace("<!--rc:unsubscribe-->", unsubscribe)
 
@@ -168,7 +203,7 @@ class Renderer:
 		)
 
 	def one_click_url(self, candidate: str) -> str:
-		return f"{self.site_url}/api/method/recruit_crm.api.portal.unsubscribe?t={make_token(candidate, UNSUBSCRIBE, ttl_days=365)}"
+		return f"{self.site_url}/api/method/recruit_crm.api.portal.unsubscribe?t={self._unsubscribe_token(candidate)}"
 
 	def message_id(self, message: str) -> str:
 		return f"rcn.{message}@{self.domain}"
@@ -285,12 +320,16 @@ def _step_context(step) -> dict:
 
 
 def _html_to_text(html: str) -> str:
-	text = re.sub(r"(?is)<(style|script)[^>]*>.*?</\1>", "", html)
-	text = re.sub(r'(?i)<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", text)
-	text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</h\d>|</tr>", "\n", text)
+	# Compiled once: through re.sub's pattern cache this took three times as long per message.
+	text = _STYLE_OR_SCRIPT.sub("", html)
+	text = _ANCHOR.sub(r"\2 (\1)", text)
+	text = _BREAK.sub("\n", text)
 	text = _TAGS.sub("", text)
 
 	return _SPACES.sub("\n", htmllib.unescape(text)).strip()
+
+
+_DATE: list = [0, ""]
 
 
 def build_mime(
@@ -305,6 +344,9 @@ def build_mime(
 	boundary = "rcn-" + hashlib.md5(message_id.encode()).hexdigest()
 	outer = "rcm-" + hashlib.md5(message_id.encode()).hexdigest()
 	encoded_subject = subject if subject.isascii() else Header(subject, "utf-8").encode()
+	second = int(time.time())
+	if _DATE[0] != second:  # formatting the local time is a tenth of the MIME cost; once a second
+		_DATE[:] = [second, formatdate(second, localtime=True)]
 	from_header = formataddr(
 		(str(Header(sender_name, "utf-8")) if not sender_name.isascii() else sender_name, sender)
 	)
@@ -312,7 +354,7 @@ def build_mime(
 		f"From: {from_header}\r\n"
 		f"To: {recipient}\r\n"
 		f"Subject: {encoded_subject}\r\n"
-		f"Date: {formatdate(localtime=True)}\r\n"
+		f"Date: {_DATE[1]}\r\n"
 		f"Message-ID: <{message_id}>\r\n"
 		f"Reply-To: {reply_to}\r\n"
 		+ (
