@@ -74,14 +74,30 @@ def seed_demo(context, candidates: int, seed: int, months: int, openings: int):
 @recruit_crm.command("benchmark")
 @click.option("--only", multiple=True, help="Run only these benchmarks (repeatable), e.g. --only import.")
 @click.option("--candidates", default=100_000, show_default=True, help="Rows / people per benchmark.")
+@click.option(
+	"--messages", default=0, help="Messages per nurture delivery run (0: each benchmark's default)."
+)
+@click.option("--workers", default="1,2,4", show_default=True, help="delivery_workers: process counts.")
+@click.option("--kills", default=10, show_default=True, help="delivery_workers: SIGKILLs in the kill run.")
+@click.option("--profile", default=None, help="Nurture delivery: write the worker's cProfile stats here.")
 @pass_context
-def benchmark(context, only: tuple[str, ...], candidates: int):
+def benchmark(
+	context,
+	only: tuple[str, ...],
+	candidates: int,
+	messages: int,
+	workers: str,
+	kills: int,
+	profile: str | None,
+):
 	"""Print each figure with its baseline measured in the same run, as a ratio."""
 	from recruit_crm.benchmarks import run
 
 	_connect(context)
 	try:
-		for figure in run(list(only), candidates=candidates):
+		options = {"candidates": candidates, "messages": messages, "kills": kills, "profile": profile}
+		options["workers"] = tuple(int(w) for w in workers.split(",") if w.strip())
+		for figure in run(list(only), **options):
 			click.echo(figure.line())
 	finally:
 		frappe.db.rollback()
@@ -114,13 +130,33 @@ def _say_ready() -> None:
 	sys.stdout.flush()
 
 
+def _say_ready_and_wait() -> None:
+	"""READY, then wait for a line on stdin: a benchmark starts several workers at once."""
+	import sys
+
+	_say_ready()
+	sys.stdin.readline()
+
+
 @recruit_crm.command("nurture-send")
 @click.option("--until-empty", is_flag=True, help="Keep going until nothing is due (ignores --max-seconds).")
 @click.option("--batch", default=200, show_default=True, help="Messages claimed per batch.")
 @click.option("--max-seconds", default=240.0, show_default=True, help="Stop claiming after this long.")
+@click.option("--profile", default=None, help="Write cProfile stats of the send to this path.")
+@click.option("--wait-for-go", is_flag=True, help="Once READY, wait for a line on stdin before sending.")
+@click.option("--batches", default=0, help="Stop after this many claimed batches (0: no limit).")
 @pass_context
-def nurture_send(context, until_empty: bool, batch: int, max_seconds: float):
+def nurture_send(
+	context,
+	until_empty: bool,
+	batch: int,
+	max_seconds: float,
+	profile: str | None,
+	wait_for_go: bool,
+	batches: int,
+):
 	"""Run one nurture sending worker in this process; prints its counts and CPU time as JSON."""
+	import cProfile
 	import resource
 	import time
 
@@ -128,14 +164,21 @@ def nurture_send(context, until_empty: bool, batch: int, max_seconds: float):
 
 	_connect(context)
 	try:
+		profiler = cProfile.Profile() if profile else None
 		start_cpu = resource.getrusage(resource.RUSAGE_SELF)
 		start = time.perf_counter()
+		if profiler:
+			profiler.enable()
 		result = delivery.send_due(
 			batch_size=batch,
 			max_seconds=max_seconds,
 			until_empty=until_empty,
-			on_ready=_say_ready,
+			on_ready=_say_ready_and_wait if wait_for_go else _say_ready,
+			max_batches=batches or None,
 		)
+		if profiler:
+			profiler.disable()
+			profiler.dump_stats(profile)
 		end_cpu = resource.getrusage(resource.RUSAGE_SELF)
 		result["wall_s"] = time.perf_counter() - start
 		result["cpu_s"] = (end_cpu.ru_utime - start_cpu.ru_utime) + (end_cpu.ru_stime - start_cpu.ru_stime)
@@ -161,6 +204,48 @@ def crash_test(context, messages: int, kills: int, port: int, seed: int):
 		click.echo(json.dumps(report, indent=1, default=str))
 		if report["duplicates"] or report["lost"]:
 			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
+@recruit_crm.command("load-apply")
+@click.option("--clients", default=50, show_default=True, help="Concurrent applicants.")
+@click.option("--seconds", default=60.0, show_default=True, help="How long they keep applying.")
+@click.option("--workers", default=2, show_default=True, help="gunicorn workers to start.")
+@click.option("--url", default=None, help="Use this running server instead of starting gunicorn.")
+@click.option("--clean", is_flag=True, help="Erase the run's applicants afterwards.")
+@pass_context
+def load_apply(context, clients: int, seconds: float, workers: int, url: str | None, clean: bool):
+	"""Many applicants with resumes at once; checks each answer against what was stored."""
+	from recruit_crm.benchmarks import apply_load
+
+	_connect(context)
+	try:
+		report = apply_load.run(clients=clients, seconds=seconds, workers=workers, url=url, clean=clean)
+		click.echo(json.dumps(report, default=str, indent=1))
+		if not report["ok"]:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
+@recruit_crm.command("soak")
+@click.option("--minutes", default=10.0, show_default=True)
+@click.option("--clients", default=8, show_default=True, help="Concurrent career-site visitors.")
+@click.option("--campaign-size", default=5000, show_default=True, help="Messages in the running campaign.")
+@pass_context
+def soak(context, minutes: float, clients: int, campaign_size: int):
+	"""Mixed traffic, scheduled work and a running campaign; reports growth of connections, memory
+	and Error Log rows."""
+	from recruit_crm.benchmarks import soak as soak_run
+
+	_connect(context)
+	try:
+		report = soak_run.run(
+			minutes=minutes, clients=clients, campaign_size=campaign_size, progress=click.echo
+		)
+		report.pop("samples", None)
+		click.echo(json.dumps(report, default=str, indent=1))
 	finally:
 		frappe.destroy()
 
