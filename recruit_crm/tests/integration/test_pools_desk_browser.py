@@ -101,6 +101,8 @@ class TestPoolsInTheDesk(DeskBrowserTestCase):
 		find = "(frappe.ui.open_dialogs || []).concat([window.cur_dialog]).find(d => d && d.fields_dict && d.fields_dict.pool)"
 		page.wait_for_function(f"() => {find}")
 		page.evaluate(f"(pool) => {find}.set_value('pool', pool)", self.manual_pool.name)
+		# A Link value settles after its server-side check: submit only once it has.
+		page.wait_for_function(f"(pool) => {find}.get_value('pool') === pool", arg=self.manual_pool.name)
 		modal.locator("textarea[data-fieldname=reason]").fill("Strong portfolio")
 		with page.expect_response(lambda r: "recruit_crm.api.talent_pool.add_to_pool" in r.url) as call:
 			modal.locator(".modal-footer .btn-primary:visible").first.click()
