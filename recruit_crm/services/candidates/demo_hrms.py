@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_years
 
-from recruit_crm.domain.demo_history import hiring_pipeline
+from recruit_crm.domain.demo_hrms_plan import hiring_pipeline
 from recruit_crm.services.candidates.demo_masters import dated
 
 MAX_APPLICATIONS = 40

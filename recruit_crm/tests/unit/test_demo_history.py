@@ -31,10 +31,10 @@ from recruit_crm.domain.demo_history import (
 	OpeningWindow,
 	application_path,
 	email_outcome,
-	hiring_pipeline,
 	months_between,
 	person_history,
 )
+from recruit_crm.domain.demo_hrms_plan import hiring_pipeline
 from recruit_crm.domain.types import ApplicationStatus, CrmStage
 
 NOW = datetime(2026, 6, 15, 14, 30)
