@@ -7,13 +7,23 @@ then answered from the index alone, without reading each touchpoint row to see w
 recruiter.
 RC Touchpoint (recruiter, occurred_at, touchpoint_type, candidate): touches per recruiter in a
 period (Recruiter Activity) read a range of this index instead of the whole table.
-The table is dropped with the app, so uninstall needs no step.
+RC Application Stage (job_applicant, stage_kind, entered_at, state, left_at): one application's
+stays, read from the index alone: its states and times in the funnel, whether it reached an
+interview, offer or hire (Source of Hire), and its first hire after a date (Nurture Performance,
+Talent Pool Health). Without it each stay row is read from the table.
+RC Application Stage (stage_kind, job_applicant, entered_at): the hires (Time to Hire and Fill's
+first hire per application, the hires-this-quarter card) are a small range of it, already in
+application order, instead of a scan of every stay.
+Stays are written once per stage change, so the two indexes cost little on insert.
+The tables are dropped with the app, so uninstall needs no step.
 """
 
 import frappe
 
 TOUCHPOINT_INDEX = "rc_candidate_personal_touch"
 RECRUITER_INDEX = "rc_recruiter_touches"
+APPLICANT_STAYS_INDEX = "rc_applicant_kind_entered"
+HIRES_INDEX = "rc_kind_entered"
 
 
 def add_indexes() -> None:
@@ -23,3 +33,9 @@ def add_indexes() -> None:
 	frappe.db.add_index(
 		"RC Touchpoint", ["recruiter", "occurred_at", "touchpoint_type", "candidate"], RECRUITER_INDEX
 	)
+	frappe.db.add_index(
+		"RC Application Stage",
+		["job_applicant", "stage_kind", "entered_at", "state", "left_at"],
+		APPLICANT_STAYS_INDEX,
+	)
+	frappe.db.add_index("RC Application Stage", ["stage_kind", "job_applicant", "entered_at"], HIRES_INDEX)
