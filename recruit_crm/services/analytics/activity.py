@@ -79,6 +79,8 @@ def first_response(filters: dict) -> list[dict]:
 	answered, and the median hours to the first personal touch."""
 	f = applicant_filters(filters)
 	params = {**f.params, "note": TouchpointType.NOTE.value, "none": NO_RECRUITER}
+	# One row per application (grouped, so MariaDB materialises it: merged into the outer query,
+	# the first-touch lookup would run again inside the window's sort key, once per row).
 	rows = frappe.db.sql(
 		f"""select distinct x.recruiter,
 			count(*) over (partition by x.recruiter) as applications,
@@ -86,11 +88,12 @@ def first_response(filters: dict) -> list[dict]:
 			median(x.hours) over (partition by x.recruiter) as median_hours
 		from (
 			select coalesce(nullif(ja.rc_recruiter, ''), %(none)s) as recruiter,
-				(select timestampdiff(second, ja.creation, min(t.occurred_at)) / 3600.0
-					from `tab{TOUCHPOINT}` t where t.candidate = ja.rc_candidate
-						and t.occurred_at >= ja.creation and {PERSONAL_SQL}) as hours
+				timestampdiff(second, ja.creation, min(t.occurred_at)) / 3600.0 as hours
 			from `tab{APPLICANT}` ja left join `tabJob Opening` jo on jo.name = ja.job_title
+				left join `tab{TOUCHPOINT}` t on t.candidate = ja.rc_candidate
+					and t.occurred_at >= ja.creation and {PERSONAL_SQL}
 			where {f.where}
+			group by ja.name
 		) x""",
 		params,
 		as_dict=True,

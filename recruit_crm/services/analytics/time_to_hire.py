@@ -33,23 +33,26 @@ def _hires_sql(where: str, group: str) -> str:
 def time_to_hire(filters: dict) -> dict:
 	"""Rows per group (hires, median and mean days to hire, median days to fill) and the trend.
 
-	One query returns one row per hire (hires are few next to applications); the medians are
-	taken in Python by the domain's `median`, the same rule every report uses.
+	One query returns one row per hire (hires are few next to applications) as plain tuples; the
+	medians are taken in Python by the domain's `median`, the same rule every report uses.
 	"""
 	group = GROUPS.get(filters.get("group_by") or "Department", GROUPS["Department"])
 	f = applicant_filters(filters, date_column="")
-	hires = frappe.db.sql(_hires_sql(f.where, group), {**f.params, "not_set": NOT_SET}, as_dict=True)
+	hires = frappe.db.sql(
+		f"""select x.grp, x.opening, date_format(x.hired_at, '%%Y-%%m'), x.tth, x.posted, x.hired_at
+		from ({_hires_sql(f.where, group)}) x""",
+		{**f.params, "not_set": NOT_SET},
+	)
 	by_group: dict[str, list] = defaultdict(list)
 	first_hire: dict[tuple[str, str], tuple] = {}
 	by_month: dict[str, list] = defaultdict(list)
-	for h in hires:
-		by_group[h.grp].append(float(h.tth))
-		by_month[h.hired_at.strftime("%Y-%m")].append(float(h.tth))
-		if h.opening:
-			key = (h.grp, h.opening)
-			first = first_hire.get(key)
-			first_hire[key] = (
-				(min(first[0], h.posted), min(first[1], h.hired_at)) if first else (h.posted, h.hired_at)
+	for grp, opening, month, tth, posted, hired_at in hires:
+		by_group[grp].append(float(tth))
+		by_month[month].append(float(tth))
+		if opening:
+			first = first_hire.get((grp, opening))
+			first_hire[(grp, opening)] = (
+				(min(first[0], posted), min(first[1], hired_at)) if first else (posted, hired_at)
 			)
 	fill: dict[str, list] = defaultdict(list)
 	for (grp, _opening), (posted, hired_at) in first_hire.items():
