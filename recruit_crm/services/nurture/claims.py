@@ -1,13 +1,16 @@
 """Claiming due messages for one sending worker: a short transaction takes a batch with
 SKIP LOCKED, applies suppression, paused campaigns, send windows, holidays, frequency
 preferences and caps, and marks the rest Sending under the worker's token, which a MariaDB
-named lock holds for as long as the worker lives.
+named lock holds for as long as the worker lives. The claim is leased: the worker renews the
+lease while it works (`Lease`), and recovery takes the claim of a worker whose lock is gone or
+whose lease ran out.
 """
 
 import hashlib
 import os
 import random
 import socket
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -43,8 +46,49 @@ def release_worker_lock(token: str) -> None:
 	frappe.db.sql("select release_lock(%s)", lock_name(token))
 
 
-def claim(token: str, batch_size: int = BATCH, now: datetime | None = None) -> list[dict]:
-	"""Take up to `batch_size` due messages for this worker (one short transaction)."""
+class Lease:
+	"""This worker's hold on its claimed batch (`claim` leased it for `length`).
+
+	Before each SMTP transaction, once half the lease has passed, it is renewed for the rows not
+	yet attempted; a renewal that finds one of them no longer ours (recovery took the claim of a
+	worker it thought dead or stuck) raises `WorkerLostClaim`, so such a worker sends nothing more.
+	"""
+
+	def __init__(self, token: str, length: timedelta, claimed_at: float):
+		self.token = token
+		self.length = length.total_seconds()
+		self.renew_at = claimed_at + self.length / 2  # time.monotonic() just before the claim
+
+	def seconds_to_renewal(self) -> float:
+		return max(0.0, self.renew_at - time.monotonic())
+
+	def keep(self, names: list[str]) -> None:
+		"""Renew the lease of `names` (still `Sending` under our token) if half of it has passed."""
+		started = time.monotonic()
+		if started < self.renew_at or not names:
+			return
+		now = now_datetime()
+		frappe.db.sql(
+			f"""update `tab{MESSAGE}` set lease_expires_at = %(until)s
+			where name in %(names)s and claimed_by = %(token)s and status = 'Sending'""",
+			{"until": now + timedelta(seconds=self.length), "names": names, "token": self.token},
+		)
+		if frappe.db._cursor.rowcount != len(names):
+			frappe.db.rollback()
+			raise WorkerLostClaim(names[0])
+		frappe.db.commit()  # nosemgrep: the renewed lease must be visible to recovery
+		self.renew_at = started + self.length / 2
+
+
+class WorkerLostClaim(Exception):
+	"""Our claim was taken over (the DB connection was lost and recovery ran): stop sending."""
+
+
+def claim(
+	token: str, batch_size: int = BATCH, now: datetime | None = None, lease: timedelta = LEASE
+) -> list[dict]:
+	"""Take up to `batch_size` due messages for this worker (one short transaction), leased to it
+	for `lease` (the sender renews the lease while it works through them)."""
 	now = now or now_datetime()
 	if not frappe.db.sql("select get_lock(%s, 10)", CLAIM_LOCK)[0][0]:  # serialises cap accounting
 		return []
@@ -72,7 +116,7 @@ def claim(token: str, batch_size: int = BATCH, now: datetime | None = None) -> l
 				{
 					"token": token,
 					"now": now,
-					"lease": now + LEASE,
+					"lease": now + lease,
 					"names": [r.name for r in ready],
 					"today": now.date(),
 				},

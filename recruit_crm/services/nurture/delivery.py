@@ -16,6 +16,13 @@ Guarantee: no message is ever sent twice, and none is silently lost.
   first still-`Sending` message may or may not have reached the server: it becomes `Unknown`
   (an operator confirms, retries or cancels it); the later ones were never attempted and are
   released to the queue. So a kill costs at most one `Unknown` and never a duplicate.
+- **Mail server down**: a session that fails before DATA (no connection, closed while idle,
+  reset, a 421) cannot have delivered the message: it is retried on a new session, at once and
+  then after growing pauses, for up to `SMTP_PATIENCE`; then the unsent rest of the claim goes
+  back to the queue and the worker stops. Only a failure from DATA on is ambiguous (`Unknown`).
+- **Lease**: a claim is leased (`claims.LEASE`); the worker renews it before an SMTP transaction
+  once half has passed (a long wait for the mail server keeps its claim), and a renewal that
+  finds a row taken over stops the worker before it sends anything more.
 - **Record**: the timeline Communication, the Email Queue row (status Sent, same Message-ID, no
   MIME copy), the touchpoint and the enrolment's next step are written per micro-batch in
   multi-row statements, idempotently (names derive from the ledger row), and re-done by
@@ -27,7 +34,6 @@ and its scheduler flush gives no exactly-once guarantee. This path keeps Email Q
 Communication semantics (rows, Message-IDs, threading, timeline) at a fraction of the cost.
 """
 
-import contextlib
 import smtplib
 import time
 from collections import defaultdict
@@ -44,6 +50,9 @@ from recruit_crm.services.compliance import consent
 from recruit_crm.services.nurture import audience, engine
 from recruit_crm.services.nurture.claims import (
 	BATCH,
+	LEASE,
+	Lease,
+	WorkerLostClaim,
 	claim,
 	hold_worker_lock,
 	lock_name,
@@ -60,10 +69,17 @@ from recruit_crm.services.nurture.constants import (
 	MESSAGE,
 )
 from recruit_crm.services.nurture.rendering import Renderer, build_mime
+from recruit_crm.services.nurture.smtp_sessions import Accounts, NotSent, SmtpUnavailable, transmit
 from recruit_crm.services.pipeline import automation_mail
 
 RECORD_EVERY = 100
 MAX_TRANSIENT_ATTEMPTS = 3
+# While the mail server is unreachable: the pauses between connection attempts (the first retry
+# is immediate: a server closes idle sessions), how long a worker keeps trying before it gives
+# its claim back, and when those messages are due again.
+RETRY_DELAYS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+SMTP_PATIENCE = 120.0
+RETRY_LATER = timedelta(minutes=2)
 
 
 def recover(now: datetime | None = None) -> dict:
@@ -122,40 +138,6 @@ def recover(now: datetime | None = None) -> dict:
 		record_sent(dead)
 		frappe.db.commit()  # nosemgrep
 	return {"unknown": unknown, "released": released, "recorded": len(dead)}
-
-
-class _Accounts:
-	"""One SMTP session per outgoing Email Account, reused across messages."""
-
-	def __init__(self):
-		self.sessions: dict[str, smtplib.SMTP] = {}
-		self.info: dict[str, frappe._dict] = {}
-
-	def get(self, name: str) -> tuple[smtplib.SMTP, frappe._dict]:
-		if name not in self.info:
-			account = frappe.get_doc("Email Account", name)
-			self.info[name] = frappe._dict(
-				email=account.email_id,
-				sender_name=account.email_account_name,
-				account=account,
-			)
-		if name not in self.sessions:
-			self.sessions[name] = self.info[name].account.get_smtp_server().session
-		return self.sessions[name], self.info[name]
-
-	def drop(self, name: str) -> None:
-		session = self.sessions.pop(name, None)
-		if session:
-			with contextlib.suppress(Exception):
-				session.quit()
-
-	def close(self) -> None:
-		for name in list(self.sessions):
-			self.drop(name)
-
-
-class WorkerLostClaim(Exception):
-	"""Our claim was taken over (the DB connection was lost and recovery ran): stop sending."""
 
 
 _OUTCOME_SQL = f"""update `tab{MESSAGE}` set status = %s, sent_at = %s, message_id = %s, subject = %s,
@@ -251,49 +233,71 @@ def send_due(
 	until_empty: bool = False,
 	on_ready=None,
 	max_batches: int | None = None,
+	lease: timedelta | None = None,
+	smtp_patience: float = SMTP_PATIENCE,
 ) -> dict:
 	"""Claim and send due messages until none are due or the time is up. Returns counts.
 
 	`on_ready` is called once this worker holds its claim lock (the crash test kills it after);
-	`max_batches` stops after that many claims (benchmarks send in rounds).
+	`max_batches` stops after that many claims (benchmarks send in rounds); `lease` is how long a
+	claim stays this worker's without renewal (`claims.LEASE`; the fault tests shorten it);
+	while the mail server is unreachable the worker retries with backoff for up to
+	`smtp_patience` seconds, then gives the rest of its claim back to the queue and stops.
 	"""
 	token = token or new_worker_token()
+	lease = lease or LEASE
 	hold_worker_lock(token)
 	if on_ready:
 		on_ready()
 	totals = defaultdict(int)
-	accounts = _Accounts()
+	accounts = Accounts()
 	renderer = Renderer()
 	started = time.monotonic()
 	try:
 		totals.update(recover())
 		claimed = 0
 		while (time.monotonic() - started < max_seconds or until_empty) and claimed != max_batches:
-			batch = claim(token, batch_size)
+			claim_started = time.monotonic()
+			batch = claim(token, batch_size, lease=lease)
 			claimed += 1
 			if not batch:
 				break
-			for key, value in send_batch(batch, token, accounts, renderer).items():
+			held = Lease(token, lease, claim_started)
+			server_away = False
+			try:
+				counts = send_batch(batch, token, accounts, renderer, held, smtp_patience)
+			except SmtpUnavailable as e:
+				counts, server_away = {**e.args[1], "smtp_unavailable": 1}, True
+			for key, value in counts.items():
 				totals[key] += value
+			if server_away:  # the rest went back to the queue; a later worker tries again
+				break
 	finally:
 		accounts.close()
 		release_worker_lock(token)
 	return dict(totals)
 
 
-def send_batch(batch: list[dict], token: str, accounts: _Accounts, renderer: Renderer) -> dict:
-	"""Send a claimed batch in name order, committing each outcome before the next attempt."""
+def send_batch(
+	batch: list[dict], token: str, accounts: Accounts, renderer: Renderer, lease: Lease,
+	smtp_patience: float = SMTP_PATIENCE,
+) -> dict:  # fmt: skip
+	"""Send a claimed batch in name order, committing each outcome before the next attempt.
+
+	Raises `SmtpUnavailable(error, counts)` (after giving the unsent rest of the batch back to
+	the queue) when the mail server stays unreachable for `smtp_patience` seconds."""
 	renderer.load_people(sorted({r.candidate for r in batch}))
 	pipeline = automation_mail.Batch(renderer, batch)
 	counts = defaultdict(int)
 	pending_record: list[str] = []
 	rendered: dict[str, tuple] = {}
+	names = [r.name for r in batch]
 	with _Ledger(token) as ledger:
-		for row in batch:
+		for index, row in enumerate(batch):
 			now = now_datetime()
 			try:  # while the previous outcome's COMMIT is in flight
 				subject, html, template_name, attachments = _render(renderer, pipeline, row)
-				session, account = accounts.get(row.email_account)
+				account = accounts.sender(row.email_account)
 				message_id = renderer.message_id(row.name)
 				raw = build_mime(
 					sender=account.email, sender_name=account.sender_name or account.email,
@@ -311,8 +315,11 @@ def send_batch(batch: list[dict], token: str, accounts: _Accounts, renderer: Ren
 				)
 				continue
 			ledger.settle()  # the previous outcome is durable before this SMTP transaction starts
+			unsent = names[index:]
 			try:
-				session.sendmail(account.email, [row.recipient], raw)
+				counts["smtp_retries"] += _send_one(
+					accounts, lease, row, account.email, raw, unsent, smtp_patience
+				)
 			except smtplib.SMTPRecipientsRefused as e:
 				code = next(iter(e.recipients.values()))[0] if e.recipients else 550
 				_handle_refusal(ledger, row, code, str(e), now, counts)
@@ -320,6 +327,11 @@ def send_batch(batch: list[dict], token: str, accounts: _Accounts, renderer: Ren
 			except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:
 				_handle_refusal(ledger, row, e.smtp_code, str(e), now, counts)
 				continue
+			except SmtpUnavailable as e:
+				_give_back(unsent, token, e.args[0], now_datetime())
+				if pending_record:
+					_record_side_rows(pending_record, rendered)
+				raise SmtpUnavailable(e.args[0], dict(counts)) from e
 			except (smtplib.SMTPException, OSError) as e:
 				# The connection broke mid-transaction: the server may or may not have taken the message.
 				accounts.drop(row.email_account)
@@ -336,6 +348,55 @@ def send_batch(batch: list[dict], token: str, accounts: _Accounts, renderer: Ren
 		if pending_record:
 			_record_side_rows(pending_record, rendered)
 	return counts
+
+
+def _send_one(
+	accounts: Accounts, lease: Lease, row, sender: str, raw: bytes, unsent: list[str], patience: float
+) -> int:
+	"""One message over the account's session; returns how many times it had to reconnect.
+
+	A session that fails before DATA (`NotSent`: not connected, closed while idle, reset) is
+	dropped and the message tried again on a new one: at once the first time, then after a
+	growing pause (`RETRY_DELAYS`), keeping the claim's lease, for up to `patience` seconds;
+	then `SmtpUnavailable`. Refusals and failures from DATA on are raised to the caller."""
+	retries = 0
+	waiting_since = None
+	while True:
+		lease.keep(unsent)  # never start an SMTP transaction for rows that are no longer ours
+		try:
+			transmit(accounts.session(row.email_account), sender, row.recipient, raw)
+			return retries
+		except NotSent as e:
+			accounts.drop(row.email_account)
+			waiting_since = waiting_since or time.monotonic()
+			waited = time.monotonic() - waiting_since
+			if waited >= patience:
+				raise SmtpUnavailable(str(e)) from e
+			_pause(min(RETRY_DELAYS[min(retries, len(RETRY_DELAYS) - 1)], patience - waited), lease, unsent)
+			retries += 1
+
+
+def _pause(seconds: float, lease: Lease, unsent: list[str]) -> None:
+	"""Sleep `seconds`, renewing the claim's lease meanwhile."""
+	until = time.monotonic() + seconds
+	while (left := until - time.monotonic()) > 0:
+		time.sleep(min(left, max(lease.seconds_to_renewal(), 0.05)))
+		lease.keep(unsent)
+
+
+def _give_back(names: list[str], token: str, error: str, now: datetime) -> None:
+	"""Return claimed rows that were never sent to the queue, due again after `RETRY_LATER`."""
+	frappe.db.sql(
+		f"""update `tab{MESSAGE}` set status = 'Queued', claimed_by = null, claimed_at = null,
+			lease_expires_at = null, due_at = %(due)s, error = %(error)s, modified = %(now)s
+		where name in %(names)s and claimed_by = %(token)s and status = 'Sending'""",
+		{"names": names, "token": token, "due": now + RETRY_LATER, "error": error[:1000], "now": now},
+	)
+	frappe.log_error(
+		title="Nurture sending paused: the mail server is unreachable",
+		message=f"{len(names)} messages go back to the queue, due again in {RETRY_LATER}: {error}",
+	)
+	frappe.db.commit()  # nosemgrep: the rows go back to the queue before this worker stops
 
 
 def _record_side_rows(names: list[str], rendered: dict) -> None:
