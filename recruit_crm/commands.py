@@ -145,6 +145,9 @@ def _say_ready_and_wait() -> None:
 @click.option("--profile", default=None, help="Write cProfile stats of the send to this path.")
 @click.option("--wait-for-go", is_flag=True, help="Once READY, wait for a line on stdin before sending.")
 @click.option("--batches", default=0, help="Stop after this many claimed batches (0: no limit).")
+@click.option("--lease-seconds", default=0.0, help="Lease of each claim (0: the default, 10 minutes).")
+@click.option("--smtp-patience", default=120.0, show_default=True, help="Seconds to wait for a mail server.")
+@click.option("--db-port", default=0, help="Reach MariaDB on this loopback port instead (fault tests).")
 @pass_context
 def nurture_send(
 	context,
@@ -154,14 +157,21 @@ def nurture_send(
 	profile: str | None,
 	wait_for_go: bool,
 	batches: int,
+	lease_seconds: float,
+	smtp_patience: float,
+	db_port: int,
 ):
 	"""Run one nurture sending worker in this process; prints its counts and CPU time as JSON."""
 	import cProfile
 	import resource
 	import time
+	from datetime import timedelta
 
 	from recruit_crm.services.nurture import delivery
 
+	if db_port:  # the fault tests route this worker's database connection through their proxy
+		frappe.init(site=get_site(context))
+		frappe.local.conf.update(db_host="127.0.0.1", db_port=db_port, db_socket=None)
 	_connect(context)
 	try:
 		profiler = cProfile.Profile() if profile else None
@@ -175,6 +185,8 @@ def nurture_send(
 			until_empty=until_empty,
 			on_ready=_say_ready_and_wait if wait_for_go else _say_ready,
 			max_batches=batches or None,
+			lease=timedelta(seconds=lease_seconds) if lease_seconds else None,
+			smtp_patience=smtp_patience,
 		)
 		if profiler:
 			profiler.disable()
@@ -203,6 +215,36 @@ def crash_test(context, messages: int, kills: int, port: int, seed: int):
 		report = run_crash_test(messages=messages, kills=kills, port=port, seed=seed, progress=click.echo)
 		click.echo(json.dumps(report, indent=1, default=str))
 		if report["duplicates"] or report["lost"]:
+			raise SystemExit(1)
+	finally:
+		frappe.destroy()
+
+
+@recruit_crm.command("fault-test")
+@click.option("--kind", type=click.Choice(["smtp-outage", "db-cut"]), required=True)
+@click.option("--messages", default=10_000, show_default=True, help="Messages to send.")
+@click.option("--outage", default=60.0, show_default=True, help="smtp-outage: seconds the server is down.")
+@click.option("--cuts", default=5, show_default=True, help="db-cut: times the worker's DB connection is cut.")
+@click.option("--lease", default=20.0, show_default=True, help="Claim lease of the workers, in seconds.")
+@click.option("--port", default=2662, show_default=True, help="Loopback port of the counting SMTP server.")
+@pass_context
+def fault_test(context, kind: str, messages: int, outage: float, cuts: int, lease: float, port: int):
+	"""Send a campaign through a fault-injecting proxy (the mail server goes away, or the worker's
+	database connection is cut) and report sent, duplicates, lost, unknown and sessions cut."""
+	from recruit_crm.benchmarks import nurture_faults
+
+	_connect(context)
+	try:
+		if kind == "smtp-outage":
+			report = nurture_faults.run_smtp_outage(
+				messages=messages, outage=outage, sink_port=port, lease=lease, progress=click.echo
+			)
+		else:
+			report = nurture_faults.run_db_cuts(
+				messages=messages, cuts=cuts, sink_port=port, lease=lease, progress=click.echo
+			)
+		click.echo(json.dumps(report, indent=1, default=str))
+		if not report["ok"]:
 			raise SystemExit(1)
 	finally:
 		frappe.destroy()
