@@ -161,6 +161,29 @@ def sign_up_refusal(
 	return None
 
 
+# A drive's landing page is public while the drive is published and not cancelled (a completed
+# drive keeps its page for people following old links: it then lists no open positions).
+PUBLIC_DRIVE_STATUSES = (DriveStatus.PLANNED.value, DriveStatus.ACTIVE.value, DriveStatus.COMPLETED.value)
+
+
+def drive_is_public(published: bool | int | None, status: str | None) -> bool:
+	return bool(published) and status in PUBLIC_DRIVE_STATUSES
+
+
+def unique_route(base: str, taken: Iterable[str]) -> str:
+	"""`base`, or `base-2`, `base-3`, ... : the first that is not taken (still a valid route)."""
+	used = set(taken)
+	if base not in used:
+		return base
+	n = 2
+	while True:
+		suffix = f"-{n}"
+		candidate = base[: ROUTE_MAX - len(suffix)].rstrip("-") + suffix
+		if candidate not in used:
+			return candidate
+		n += 1
+
+
 def may_check_in(status: str) -> bool:
 	"""Only confirmed people (double opt-in done) are checked in; checking in twice is harmless."""
 	return status in (

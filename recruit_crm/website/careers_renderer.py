@@ -1,6 +1,7 @@
 """Fast, cacheable routing for the career site.
 
-- `/careers/<company>/<job>`, `/careers/stories/<story>` and `/careers/events/<event>`: Frappe never caches pages reached
+- `/careers/<company>/<job>`, `/careers/stories/<story>`, `/careers/events/<event>` and
+  `/careers/drives/<drive>`: Frappe never caches pages reached
   through `website_route_rules` with arguments, so these paths are rendered here from the www
   templates under their real path, which Frappe's page cache keys on (one cached page per job).
 - Every `/careers...` path skips Frappe's generic route resolution (it rebuilds werkzeug route maps
@@ -26,7 +27,10 @@ RESERVED = {
 	"story",
 	"event",
 	"event-confirm",
+	"event-cancel",
 	"events",
+	"drive",
+	"drives",
 }
 
 
@@ -53,8 +57,10 @@ class CareersPage(TemplatePage):
 				return "story"
 			if parts[1] == "events":
 				return "event"
+			if parts[1] == "drives":
+				return "drive"
 			return None if parts[1] in RESERVED else "job"
-		if len(parts) <= 2 and parts[-1] not in ("job", "story", "events"):
+		if len(parts) <= 2 and parts[-1] not in ("job", "story", "events", "drives"):
 			return "page"
 		return None
 
@@ -77,6 +83,8 @@ class CareersPage(TemplatePage):
 			frappe.form_dict.update({"story": self.parts[2]})
 		elif self.kind == "event":
 			frappe.form_dict.update({"event": self.parts[2]})
+		elif self.kind == "drive":
+			frappe.form_dict.update({"drive": self.parts[2]})
 		elif self.kind == "job":
 			frappe.form_dict.update({"company": self.parts[1], "job": self.parts[2]})
 		try:

@@ -2,7 +2,7 @@
 
 The drive page's dashboard on a desktop, the check-in page on a phone (search, keyboard focus
 to the Check in button, the check-in landing in the database as an Event Attended touchpoint),
-and the public event page on a phone, each with screenshots (RC_SCREENSHOT_DIR) and the
+the public event page and the drive's landing page on a phone, each with screenshots (RC_SCREENSHOT_DIR) and the
 portal's label and contrast checks, scoped to the app's own markup on desk pages.
 """
 
@@ -36,6 +36,7 @@ class TestHiringDrivesInBrowser(DeskBrowserTestCase):
 		cls.created: list[tuple[str, str]] = []
 		opening = make_job_opening(title=f"RC Drive Browser Role {random_string(5)}")
 		cls.created.append(("Job Opening", opening.name))
+		cls.opening = opening
 		for source in ("linkedin", "linkedin", "indeed"):
 			applicant = make_job_applicant(job_opening=opening.name, rc_utm_source=source)
 			cls.created.insert(0, ("Job Applicant", applicant.name))
@@ -43,6 +44,9 @@ class TestHiringDrivesInBrowser(DeskBrowserTestCase):
 			{
 				"doctype": "RC Hiring Drive",
 				"title": "Autumn Engineering Drive",
+				"goal": "Twenty engineers for our new Lisbon office, from graduates to staff level.",
+				"status": "Active",
+				"published": 1,
 				"starts_on": nowdate(),
 				"budget": 5000,
 				"openings": [{"job_opening": opening.name, "target_hires": 4}],
@@ -162,3 +166,25 @@ class TestHiringDrivesInBrowser(DeskBrowserTestCase):
 			self.page.evaluate("document.activeElement.name"), "email", "keyboard order follows the form"
 		)
 		self.page.screenshot(path=str(SCREENSHOTS / "event-page-phone.png"), full_page=True)
+
+	def test_drive_landing_page_on_a_phone(self):
+		self.page.set_viewport_size(VIEWPORTS["phone"])
+		self.context.clear_cookies()  # a guest, as on the career site
+		self.page.goto(f"{self.base}/careers/drives/{self.drive.route}")
+		self.page.wait_for_selector("h1")
+		self.assertEqual(self.page.locator("h1").inner_text(), "Autumn Engineering Drive")
+		main = self.page.locator("main")
+		self.assertIn(self.opening.job_title, main.locator(".rc-jobs").inner_text())
+		self.assertIn(self.event.title, main.locator(".rc-drive-events").inner_text())
+		self.assertTrue(self.page.get_by_role("link", name="Join the talent community").is_visible())
+		for budget in ("5,000", "5000"):
+			self.assertNotIn(budget, main.inner_text(), "the budget is never shown")
+		self.assertEqual(self.page.evaluate(UNLABELLED_JS), [], "every form control has a label")
+		self.assertEqual(self.page.evaluate(CONTRAST_JS), [], "text contrast is at least 4.5:1 (WCAG AA)")
+		overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+		self.assertLessEqual(overflow, 0, "nothing wider than a phone screen")
+		self.page.get_by_role("link", name=self.event.title).click()
+		self.page.wait_for_url(f"**/careers/events/{self.event.route}")
+		self.page.goto(f"{self.base}/careers/drives/{self.drive.route}")
+		self.page.wait_for_selector("h1")
+		self.page.screenshot(path=str(SCREENSHOTS / "drive-landing-phone.png"), full_page=True)

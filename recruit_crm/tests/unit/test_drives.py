@@ -115,3 +115,29 @@ class TestEventRules(unittest.TestCase):
 	def test_a_slug_is_empty_or_a_valid_route(self, text):
 		value = drives.slug(text)
 		self.assertTrue(value == "" or drives.is_valid_route(value), value)
+
+
+class TestDriveLandingPage(unittest.TestCase):
+	def test_only_published_drives_that_are_not_cancelled_are_public(self):
+		self.assertTrue(drives.drive_is_public(1, "Active"))
+		self.assertTrue(drives.drive_is_public(True, "Planned"))
+		self.assertTrue(drives.drive_is_public(1, "Completed"))
+		self.assertFalse(drives.drive_is_public(1, "Cancelled"))
+		self.assertFalse(drives.drive_is_public(0, "Active"))
+		self.assertFalse(drives.drive_is_public(None, None))
+
+	def test_unique_route_adds_the_first_free_number(self):
+		self.assertEqual(drives.unique_route("spring-drive", []), "spring-drive")
+		self.assertEqual(drives.unique_route("spring-drive", ["spring-drive"]), "spring-drive-2")
+		self.assertEqual(
+			drives.unique_route("spring-drive", ["spring-drive", "spring-drive-2"]), "spring-drive-3"
+		)
+		long = "a" * drives.ROUTE_MAX
+		self.assertEqual(drives.unique_route(long, [long]), "a" * (drives.ROUTE_MAX - 2) + "-2")
+
+	@given(st.text(max_size=120), st.lists(st.text(max_size=90), max_size=5))
+	def test_unique_routes_stay_valid_and_free(self, title, taken):
+		base = drives.slug(title) or "drive"
+		value = drives.unique_route(base, [*taken, base])
+		self.assertTrue(drives.is_valid_route(value), value)
+		self.assertNotIn(value, [*taken, base])

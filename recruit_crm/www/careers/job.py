@@ -3,6 +3,7 @@ import json
 import frappe
 from frappe import _
 
+from recruit_crm.services.drives import pages
 from recruit_crm.services.portal import careers
 
 no_cache = 0
@@ -26,6 +27,7 @@ def get_context(context):
 			"job_posting_json": json.dumps(job.job_posting, default=str).replace("</", "<\\/"),
 			"metatags": job.metatags,
 			"stories": job.stories,
+			"drive": pages.active_drive_for_opening(opening.name),
 			"parents": [{"name": _("Careers"), "route": "/careers"}],
 		}
 	)

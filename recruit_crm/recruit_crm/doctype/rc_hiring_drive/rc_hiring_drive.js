@@ -1,7 +1,9 @@
 // The drive page: progress to target, funnel, spend per applicant and per hire, source mix and
-// events, from one read-only call (recruit_crm.api.hiring_drive.drive_dashboard).
+// events, from one read-only call (recruit_crm.api.hiring_drive.drive_dashboard); and the links to
+// its public landing page and the career pages it lists.
 frappe.ui.form.on("RC Hiring Drive", {
 	refresh(frm) {
+		rc_drive_public_links(frm);
 		const wrapper = frm.get_field("dashboard_html").$wrapper;
 		if (frm.is_new()) {
 			wrapper.html(`<p class="text-muted">${__("Save the drive to see its progress.")}</p>`);
@@ -52,4 +54,23 @@ function rc_drive_dashboard(d) {
 			(d.events || []).map((ev) => [ev.title, __(ev.event_type), frappe.datetime.str_to_user(ev.starts_at),
 				ev.registrations.Confirmed, ev.registrations.Attended, ev.registrations["No-show"]]))}
 	</section>`;
+}
+
+function rc_drive_public_links(frm) {
+	const wrapper = frm.get_field("career_links_html").$wrapper;
+	const e = frappe.utils.escape_html;
+	const base = frappe.urllib.get_base_url();
+	const link = (url, text) => `<a href="${e(url)}" target="_blank" rel="noopener">${e(text)}</a>`;
+	const items = [];
+	if (frm.doc.route && !frm.is_new()) {
+		const url = `${base}/careers/drives/${encodeURIComponent(frm.doc.route)}`;
+		const note = frm.doc.published && frm.doc.status !== "Cancelled" ? "" : ` <span class="text-muted">(${e(__("not public"))})</span>`;
+		items.push(`<li>${e(__("Landing page"))}: ${link(url, url)}${note}</li>`);
+	}
+	for (const row of frm.doc.career_pages || []) {
+		if (row.page_route) items.push(`<li>${link(`${base}/${row.page_route}`, row.page_title || row.web_page)}</li>`);
+	}
+	wrapper.html(items.length
+		? `<ul class="rc-drive-links list-unstyled">${items.join("")}</ul>`
+		: `<p class="text-muted">${e(__("Save and publish the drive to get its landing page."))}</p>`);
 }

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime
 
 from recruit_crm.domain import drives
+from recruit_crm.services.portal.careers import clear_careers_cache
 
 
 class RCHiringEvent(Document):
@@ -18,3 +19,12 @@ class RCHiringEvent(Document):
 			self.route = drives.slug(self.title)
 		if not drives.is_valid_route(self.route):
 			frappe.throw(_("The route may contain only lower-case letters, digits and single dashes."))
+
+	def on_update(self) -> None:
+		"""Its drive's landing page lists published events and is cached."""
+		if self.published or self.has_value_changed("published"):
+			clear_careers_cache()
+
+	def on_trash(self) -> None:
+		if self.published:
+			clear_careers_cache()
