@@ -161,6 +161,25 @@ def sign_up_refusal(
 	return None
 
 
+class CancelOutcome(str, Enum):
+	"""What a guest's "Can't make it" does to their registration."""
+
+	CANCEL = "cancel"  # the place is given back
+	ALREADY = "already"  # cancelled before: the same answer again (idempotent)
+	TOO_LATE = "too-late"  # the event is over, or they were there: nothing to give back
+
+
+def cancel_outcome(status: str, ends_at: datetime, now: datetime) -> CancelOutcome:
+	"""Whether a registrant may still give their place back (unconfirmed sign-ups too)."""
+	if status == RegistrationStatus.CANCELLED.value:
+		return CancelOutcome.ALREADY
+	if status not in (RegistrationStatus.REGISTERED.value, RegistrationStatus.CONFIRMED.value):
+		return CancelOutcome.TOO_LATE
+	if ends_at <= now:
+		return CancelOutcome.TOO_LATE
+	return CancelOutcome.CANCEL
+
+
 # A drive's landing page is public while the drive is published and not cancelled (a completed
 # drive keeps its page for people following old links: it then lists no open positions).
 PUBLIC_DRIVE_STATUSES = (DriveStatus.PLANNED.value, DriveStatus.ACTIVE.value, DriveStatus.COMPLETED.value)

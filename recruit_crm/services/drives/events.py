@@ -4,7 +4,9 @@ Modelled on the talent community (`services/portal/community.py`): every valid s
 stored the same way and the confirmation email goes out after the response, so neither the
 answer nor its timing tells whether an address is known or already registered. Only the
 emailed, signed link (confirmed by a POST, so link scanners do not confirm) makes the person a
-candidate, records their consent with its evidence and counts them as coming.
+candidate, records their consent with its evidence and counts them as coming. Another signed
+link, in that email and on the confirmed page, lets them give their place back ("Can't make it?"),
+again only by a POST.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import add_days, cint, get_url, now_datetime
+from frappe.utils import add_days, cint, get_datetime, get_url, now_datetime
 from frappe.utils.data import urlencode
 
 from recruit_crm.domain import drives
@@ -33,9 +35,11 @@ EVENT = "RC Hiring Event"
 REGISTRATION = "RC Event Registration"
 CONFIRM_EVENT = "confirm-event"  # token purpose
 CONFIRM_TTL_DAYS = 7
+CANCEL_EVENT = "cancel-event"  # token purpose of "Can't make it? Cancel my place"
 PAGE = "/careers/event"
 EVENTS_PATH = "/careers/events"  # /careers/events/<route>: the public address (website/careers_renderer.py)
 CONFIRM_PAGE = "/careers/event-confirm"
+CANCEL_PAGE = "/careers/event-cancel"
 THANKS = "Almost there: check your inbox and confirm your email to save your place."
 REFUSALS = {
 	"not-found": "This event is not open for sign-up.",
@@ -172,7 +176,7 @@ def send_confirmation(registration: str) -> bool:
 		frappe.delete_doc(REGISTRATION, row.name, ignore_permissions=True, force=True)
 		return False
 	event = frappe.db.get_value(
-		EVENT, row.hiring_event, ["title", "starts_at", "venue", "online_link"], as_dict=True
+		EVENT, row.hiring_event, ["title", "starts_at", "ends_at", "venue", "online_link"], as_dict=True
 	)
 	token = tokens.make_token(row.name, CONFIRM_EVENT, ttl_days=CONFIRM_TTL_DAYS)
 	frappe.sendmail(
@@ -183,6 +187,7 @@ def send_confirmation(registration: str) -> bool:
 			"full_name": row.full_name,
 			"event": event,
 			"link": get_url(f"{CONFIRM_PAGE}?t={token}"),
+			"cancel_link": cancel_url(row.name, event.ends_at),
 			"conf": careers.settings(),
 		},
 		reference_doctype=REGISTRATION,
@@ -192,11 +197,14 @@ def send_confirmation(registration: str) -> bool:
 	return True
 
 
-def confirm(token: str | None) -> bool:
-	"""Confirm a sign-up from its emailed link: candidate, consent with evidence, a touchpoint."""
+def confirm(token: str | None) -> str | None:
+	"""Confirm a sign-up from its emailed link: candidate, consent with evidence, a touchpoint.
+
+	Returns the registration (also when it was confirmed before), or None for a link that is
+	invalid, expired or of a cancelled sign-up."""
 	payload = tokens.read_token(token, CONFIRM_EVENT)
 	if not payload:
-		return False
+		return None
 	row = frappe.db.get_value(
 		REGISTRATION,
 		payload["s"],
@@ -204,9 +212,9 @@ def confirm(token: str | None) -> bool:
 		as_dict=True,
 	)
 	if not row or row.status == drives.RegistrationStatus.CANCELLED.value:
-		return False
+		return None
 	if row.status != drives.RegistrationStatus.REGISTERED.value:
-		return True  # confirmed before: the link may be clicked twice
+		return row.name  # confirmed before: the link may be clicked twice
 	candidate = get_or_create_candidate(row.email, {"full_name": row.full_name})
 	evidence = {
 		"form": f"hiring-event:{row.hiring_event}",
@@ -238,7 +246,72 @@ def confirm(token: str | None) -> bool:
 		details=_("Registered for a hiring event"),
 		dedupe_key=touchpoints.capture_key("event-registration", row.name),
 	)
-	return True
+	return row.name
+
+
+def cancel_url(registration: str, ends_at=None) -> str:
+	"""The signed "Can't make it?" link of a registration, valid until a day after its event ends."""
+	if ends_at is None:
+		event = frappe.db.get_value(REGISTRATION, registration, "hiring_event")
+		ends_at = frappe.db.get_value(EVENT, event, "ends_at")
+	days_left = (get_datetime(ends_at) - now_datetime()).total_seconds() / 86400
+	token = tokens.make_token(registration, CANCEL_EVENT, ttl_days=max(days_left, 0) + 1)
+	return get_url(f"{CANCEL_PAGE}?t={token}")
+
+
+def registration_to_cancel(token: str | None) -> frappe._dict | None:
+	"""The registration and event a valid cancel link names (for the page's GET), or None."""
+	payload = tokens.read_token(token, CANCEL_EVENT)
+	if not payload:
+		return None
+	reg = frappe.qb.DocType(REGISTRATION)
+	event = frappe.qb.DocType(EVENT)
+	rows = (
+		frappe.qb.from_(reg)
+		.join(event)
+		.on(event.name == reg.hiring_event)
+		.select(
+			reg.name, reg.status, reg.candidate, reg.hiring_event, event.title, event.starts_at, event.ends_at
+		)
+		.where(reg.name == payload["s"])
+		.run(as_dict=True)
+	)
+	return rows[0] if rows else None
+
+
+def cancel(token: str | None) -> drives.CancelOutcome | None:
+	"""Give a place back from the signed link (a POST): status Cancelled, the place is free again,
+	a touchpoint for a confirmed person. None for an invalid or expired link (nothing changes).
+
+	Idempotent: a second POST finds the registration cancelled and answers the same."""
+	row = registration_to_cancel(token)
+	if not row:
+		return None
+	now = now_datetime()
+	outcome = drives.cancel_outcome(row.status, get_datetime(row.ends_at), now)
+	if outcome != drives.CancelOutcome.CANCEL:
+		return outcome
+	reg = frappe.qb.DocType(REGISTRATION)
+	(
+		frappe.qb.update(reg)
+		.set(reg.status, drives.RegistrationStatus.CANCELLED.value)
+		.set(reg.modified, now)
+		.where(reg.name == row.name)
+		.where(reg.status == row.status)
+	).run()
+	if row.candidate:
+		touchpoints.record(
+			row.candidate,
+			TouchpointType.FORM_SUBMITTED.value,
+			occurred_at=now,
+			channel=TouchpointChannel.WEB.value,
+			direction=TouchpointDirection.INBOUND.value,
+			reference_doctype=EVENT,
+			reference_name=row.hiring_event,
+			details=_("Cancelled their place at a hiring event"),
+			dedupe_key=touchpoints.capture_key("event-cancelled", row.name),
+		)
+	return outcome
 
 
 def qr_svg(event: str, scale: int = 4) -> str:
@@ -256,12 +329,16 @@ def qr_svg(event: str, scale: int = 4) -> str:
 
 
 def expire_unconfirmed(days: int = CONFIRM_TTL_DAYS) -> int:
-	"""Sign-ups never confirmed are deleted once their link has expired: no consent, no data."""
+	"""Sign-ups never confirmed are deleted once their link has expired: no consent, no data
+	(also those cancelled before they were confirmed)."""
 	reg = frappe.qb.DocType(REGISTRATION)
 	stale = (
 		frappe.qb.from_(reg)
 		.select(reg.name)
-		.where(reg.status == drives.RegistrationStatus.REGISTERED.value)
+		.where(
+			(reg.status == drives.RegistrationStatus.REGISTERED.value)
+			| ((reg.status == drives.RegistrationStatus.CANCELLED.value) & reg.candidate.isnull())
+		)
 		.where(reg.registered_at < add_days(now_datetime(), -days))
 		.limit(5000)
 		.run(pluck=True)

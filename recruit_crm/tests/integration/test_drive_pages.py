@@ -190,3 +190,245 @@ class TestDriveLandingPage(PortalTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			make_drive({}, career_pages=[{"web_page": self.web_page}, {"web_page": self.web_page}])
 		frappe.db.commit()  # nosemgrep
+
+
+class TestCancelMyPlace(PortalTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.suffix = random_string(6)
+		cls.drive = make_drive({})
+		cls.created.append(("RC Hiring Drive", cls.drive.name))
+		cls.event = make_event(cls.drive.name, capacity=1)
+		cls.created.insert(0, ("RC Hiring Event", cls.event.name))
+		frappe.db.commit()  # nosemgrep: visible to the request thread
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		for reg in frappe.get_all(
+			"RC Event Registration",
+			filters={"hiring_event": ("in", cls.events())},
+			fields=["name", "candidate"],
+		):
+			cls.created.insert(0, ("RC Event Registration", reg.name))
+			if reg.candidate:
+				frappe.db.delete("RC Touchpoint", {"candidate": reg.candidate})
+				frappe.db.delete("RC Consent", {"candidate": reg.candidate})
+				cls.created.append(("RC Candidate", reg.candidate))
+		super().tearDownClass()
+
+	@classmethod
+	def events(cls) -> list[str]:
+		return [name for doctype, name in cls.created if doctype == "RC Hiring Event"]
+
+	def setUp(self):
+		super().setUp()
+		frappe.db.rollback()
+		for name in frappe.get_all("RC Event Registration", {"hiring_event": self.event.name}, pluck="name"):
+			frappe.db.set_value("RC Event Registration", name, "status", R.CANCELLED.value)
+		frappe.db.commit()  # nosemgrep: every test starts with the one place free
+
+	def confirmed(self, event=None):
+		person = make_candidate(email=unique_email("cancel"))
+		reg = make_registration((event or self.event).name, person)
+		frappe.db.commit()  # nosemgrep
+		return person, reg
+
+	def token(self, registration: str) -> str:
+		return re.search(r"t=([\w.\-]+)", events.cancel_url(registration)).group(1)
+
+	def post(self, token: str):
+		response = self.http("post", self.method(CANCEL), data={"t": token})
+		frappe.db.rollback()
+		return response
+
+	def status(self, registration: str) -> str:
+		return frappe.db.get_value("RC Event Registration", registration, "status")
+
+	def test_get_shows_a_button_post_cancels_and_a_second_post_answers_the_same(self):
+		person, reg = self.confirmed()
+		token = self.token(reg.name)
+		page = self.page(f"/careers/event-cancel?t={token}")
+		self.assertEqual(page.status_code, 200)
+		html = page.get_data(as_text=True)
+		self.assertIn(self.event.title, html)
+		self.assertIn(CANCEL, html)
+		self.assertIn("Cancel my place", html)
+		self.assertEqual(self.status(reg.name), R.CONFIRMED.value, "opening the link cancels nothing")
+
+		first = self.post(token)
+		self.assertEqual(first.status_code, 200, first.get_data(as_text=True))
+		self.assertEqual(self.status(reg.name), R.CANCELLED.value)
+		touch = frappe.get_all(
+			"RC Touchpoint",
+			filters={"candidate": person.name, "details": "Cancelled their place at a hiring event"},
+			fields=["touchpoint_type", "channel", "direction", "reference_doctype", "reference_name"],
+		)
+		self.assertEqual(
+			touch,
+			[
+				{
+					"touchpoint_type": "Form Submitted",
+					"channel": "Web",
+					"direction": "Inbound",
+					"reference_doctype": "RC Hiring Event",
+					"reference_name": self.event.name,
+				}
+			],
+		)
+		second = self.post(token)
+		self.assertEqual(
+			(second.status_code, second.json["message"]), (first.status_code, first.json["message"])
+		)
+		self.assertEqual(
+			frappe.db.count(
+				"RC Touchpoint",
+				{"candidate": person.name, "details": "Cancelled their place at a hiring event"},
+			),
+			1,
+			"nothing is recorded twice",
+		)
+		again = self.page(f"/careers/event-cancel?t={token}").get_data(as_text=True)
+		self.assertIn("is cancelled", again)
+		self.assertNotIn('id="rc-cancel-form"', again)
+
+	def test_expired_and_forged_links_change_nothing(self):
+		_person, reg = self.confirmed()
+		answers = set()
+		for token in (
+			tokens.make_token(reg.name, events.CANCEL_EVENT, ttl_days=-1),  # expired
+			tokens.make_token(reg.name, events.CONFIRM_EVENT),  # another purpose
+			tokens.make_token("no-such-registration", events.CANCEL_EVENT),
+			"garbage",
+			"",
+		):
+			response = self.post(token)
+			answers.add((response.status_code, _server_message(response)))
+			page = self.page(f"/careers/event-cancel?t={token}").get_data(as_text=True)
+			self.assertIn(INVALID, page)
+			self.assertNotIn('id="rc-cancel-form"', page)
+		self.assertEqual(answers, {(417, INVALID)})
+		self.assertEqual(self.status(reg.name), R.CONFIRMED.value)
+
+	def test_cancelling_frees_the_place_for_someone_else(self):
+		_person, reg = self.confirmed()
+		self.assertEqual(events.public_event(self.event.route).places_left, 0)
+		full = self.http(
+			"post",
+			self.method(REGISTER),
+			data={
+				"event": self.event.route,
+				"full_name": "Late Comer",
+				"email": unique_email("late"),
+				"consent": "1",
+			},
+		)
+		self.assertEqual((full.status_code, _server_message(full)), (417, "This event is full."))
+		self.assertEqual(self.post(self.token(reg.name)).status_code, 200)
+		self.assertEqual(events.public_event(self.event.route).places_left, 1)
+		frappe.cache.delete_keys("rl:")
+		taken = self.http(
+			"post",
+			self.method(REGISTER),
+			data={
+				"event": self.event.route,
+				"full_name": "Late Comer",
+				"email": unique_email("late"),
+				"consent": "1",
+			},
+		)
+		self.assertEqual(taken.status_code, 200, taken.get_data(as_text=True))
+
+	def test_after_the_event_there_is_nothing_to_cancel(self):
+		past = add_days(now_datetime(), -2)
+		event = make_event(self.drive.name, starts_at=past, ends_at=add_to_date(past, hours=2))
+		self.created.insert(0, ("RC Hiring Event", event.name))
+		_person, reg = self.confirmed(event)
+		response = self.post(self.token(reg.name))
+		self.assertEqual(
+			(response.status_code, _server_message(response)),
+			(417, "This event is over: there is no place left to cancel."),
+		)
+		self.assertEqual(self.status(reg.name), R.CONFIRMED.value)
+
+	def test_the_follow_up_leaves_people_who_cancelled_alone(self):
+		event = make_event(self.drive.name)
+		self.created.insert(0, ("RC Hiring Event", event.name))
+		missed, _ = self.confirmed(event)
+		cancelled, reg = self.confirmed(event)
+		self.assertEqual(self.post(self.token(reg.name)).status_code, 200)
+		past = add_days(now_datetime(), -1)
+		frappe.db.set_value(
+			"RC Hiring Event", event.name, {"starts_at": past, "ends_at": add_to_date(past, hours=1)}
+		)
+		result = attendance.follow_up(event.name)
+		self.assertEqual((result["attendees"], result["no_shows"]), (0, 1))
+		self.assertEqual(self.status(reg.name), R.CANCELLED.value, "not turned into a no-show")
+		self.assertEqual(
+			frappe.db.get_value(
+				"RC Event Registration", {"hiring_event": event.name, "candidate": missed.name}, "status"
+			),
+			R.NO_SHOW.value,
+		)
+		self.assertNotIn(cancelled.name, {r.candidate for r in attendance.search(event.name)})
+		frappe.db.commit()  # nosemgrep
+
+	def test_the_emails_and_the_confirmed_page_carry_the_link_and_signing_up_again_works(self):
+		email = unique_email("again")
+
+		def sign_up():
+			response = self.http(
+				"post",
+				self.method(REGISTER),
+				data={"event": self.event.route, "full_name": "Twice Person", "email": email, "consent": "1"},
+			)
+			frappe.db.rollback()
+			self.assertEqual(response.status_code, 200, response.get_data(as_text=True))
+			reg = frappe.get_all(
+				"RC Event Registration",
+				filters={"hiring_event": self.event.name, "email": email, "status": R.REGISTERED.value},
+				pluck="name",
+			)
+			self.assertEqual(len(reg), 1)
+			[mail] = frappe.get_all("Email Queue", filters={"reference_name": reg[0]}, pluck="message")
+			text = _mail_text(mail)
+			self.assertIn("Can't make it?", text)
+			cancel_token = re.search(r"event-cancel\?t=([\w.\-]+)", text).group(1)
+			confirm_token = re.search(r"event-confirm\?t=([\w.\-]+)", text).group(1)
+			return reg[0], confirm_token, cancel_token
+
+		first, confirm_token, cancel_token = sign_up()
+		confirmed = self.http("post", self.method(CONFIRM), data={"t": confirm_token})
+		self.assertEqual(confirmed.status_code, 200)
+		self.assertIn("/careers/event-cancel?t=", confirmed.json["message"]["cancel_url"])
+		self.assertEqual(self.post(cancel_token).status_code, 200)
+		self.assertEqual(self.status(first), R.CANCELLED.value)
+
+		frappe.cache.delete_keys("rl:")
+		second, confirm_token, _cancel = sign_up()
+		self.assertNotEqual(first, second)
+		self.assertEqual(self.http("post", self.method(CONFIRM), data={"t": confirm_token}).status_code, 200)
+		frappe.db.rollback()
+		self.assertEqual(self.status(second), R.CONFIRMED.value, "signed up again after cancelling")
+		self.assertEqual(self.status(first), R.CANCELLED.value)
+
+	def test_cancelling_is_rate_limited_and_bad_values_get_plain_answers(self):
+		statuses = [self.post("garbage").status_code for _ in range(21)]
+		self.assertEqual(statuses[:20], [417] * 20)
+		self.assertEqual(statuses[20], 429)
+		for label, value in {**BAD_VALUES, **WRONG_TYPES}.items():
+			frappe.cache.delete_keys("rl:")
+			with self.subTest(value=label):
+				if label in WRONG_TYPES:
+					response = self.http("post", self.method(CANCEL), json={"t": value})
+				else:
+					response = self.http("post", self.method(CANCEL), data={"t": value})
+				body = response.get_data().decode("utf-8", "replace")
+				self.assertLess(response.status_code, 500, body[:300])
+				self.assertNotIn("Traceback", body)
+				if label not in WRONG_TYPES:
+					page = self.http(
+						"get", self.site_url + "/careers/event-cancel", query_string={"t": value}
+					)
+					self.assertLess(page.status_code, 500)

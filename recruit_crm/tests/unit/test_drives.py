@@ -117,6 +117,26 @@ class TestEventRules(unittest.TestCase):
 		self.assertTrue(value == "" or drives.is_valid_route(value), value)
 
 
+class TestCancellingAPlace(unittest.TestCase):
+	def test_who_may_give_their_place_back(self):
+		later, before = NOW + timedelta(days=1), NOW - timedelta(hours=1)
+		C = drives.CancelOutcome
+		self.assertEqual(drives.cancel_outcome(S.REGISTERED.value, later, NOW), C.CANCEL)
+		self.assertEqual(drives.cancel_outcome(S.CONFIRMED.value, later, NOW), C.CANCEL)
+		self.assertEqual(drives.cancel_outcome(S.CANCELLED.value, later, NOW), C.ALREADY)
+		self.assertEqual(
+			drives.cancel_outcome(S.CANCELLED.value, before, NOW), C.ALREADY, "the same answer, even later"
+		)
+		self.assertEqual(drives.cancel_outcome(S.CONFIRMED.value, before, NOW), C.TOO_LATE)
+		self.assertEqual(drives.cancel_outcome(S.CONFIRMED.value, NOW, NOW), C.TOO_LATE)
+		self.assertEqual(drives.cancel_outcome(S.ATTENDED.value, later, NOW), C.TOO_LATE)
+		self.assertEqual(drives.cancel_outcome(S.NO_SHOW.value, later, NOW), C.TOO_LATE)
+
+	def test_a_cancelled_place_is_free_again(self):
+		self.assertNotIn(S.CANCELLED.value, drives.HOLDS_A_PLACE)
+		self.assertEqual(drives.attendance_split([(S.CANCELLED.value, "a")]), ([], []))
+
+
 class TestDriveLandingPage(unittest.TestCase):
 	def test_only_published_drives_that_are_not_cancelled_are_public(self):
 		self.assertTrue(drives.drive_is_public(1, "Active"))
