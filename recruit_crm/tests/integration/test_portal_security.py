@@ -386,3 +386,28 @@ class TestPreferenceCentre(PortalTestCase):
 		self.assertTrue(todos)
 		for todo in todos:
 			self.track("ToDo", todo)
+
+
+class TestPagesLoadTheirContext(PortalTestCase):
+	"""Frappe looks for a page's code under the page name with dashes made underscores: a page whose
+	module is named with dashes renders without its context (no branding, and no `no_cache`)."""
+
+	def test_the_confirm_pages_carry_the_career_site_branding(self):
+		company = f"RC Brand {random_string(6)}"
+		before = frappe.db.get_single_value("RC Settings", "careers_company")
+		frappe.db.set_single_value("RC Settings", "careers_company", company)
+		frappe.db.commit()  # nosemgrep: visible to the request thread
+		frappe.clear_cache(doctype="RC Settings")
+		try:
+			for path in (
+				"/careers/community-confirm?t=x",
+				"/careers/event-confirm?t=x",
+				"/careers/event-cancel?t=x",
+			):
+				response = self.page(path)
+				self.assertEqual(response.status_code, 200, path)
+				self.assertIn(company, response.get_data(as_text=True), path)
+		finally:
+			frappe.db.set_single_value("RC Settings", "careers_company", before)
+			frappe.db.commit()  # nosemgrep: restore the setting for the other tests
+			frappe.clear_cache(doctype="RC Settings")
