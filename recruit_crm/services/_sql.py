@@ -6,7 +6,12 @@ through `frappe.db.sql`, against ~2k rows/s for document inserts and ~38k rows/s
 consequences (scores, logs, counters).
 """
 
+import contextlib
 from collections.abc import Sequence
+
+from pymysql.constants import COMMAND
+from pymysql.constants.SERVER_STATUS import SERVER_STATUS_NO_BACKSLASH_ESCAPES
+from pymysql.converters import escape_string
 
 import frappe
 
@@ -36,18 +41,80 @@ def multi_row_insert(
 	"""
 	if not values:
 		return 0
-	placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
 	verb = "insert ignore" if ignore else "insert"
 	tail = f" on duplicate key update {on_duplicate}" if on_duplicate else ""
-	affected = 0
-	for start in range(0, len(values), chunk):
-		rows = values[start : start + chunk]
-		frappe.db.sql(
-			f"{verb} into `{table or 'tab' + doctype}` ({_columns(columns)}) values {', '.join([placeholder] * len(rows))}{tail}",
-			[v for row in rows for v in row],
-		)
-		affected += frappe.db.sql("select row_count()")[0][0]
+	head = f"{verb} into `{table or 'tab' + doctype}` ({_columns(columns)}) values "
+	return _execute_chunks(
+		head, [values[start : start + chunk] for start in range(0, len(values), chunk)], tail
+	)
+
+
+def _execute_chunks(head: str, chunks: list[Sequence[Sequence]], tail: str) -> int:
+	"""Run `head` + each chunk's rows as literals + `tail`; returns the rows affected in all.
+
+	The values are escaped exactly as the driver escapes bound parameters (pymysql interpolates
+	them client-side with these same rules: strings through its escape table, everything else
+	through `Connection.literal`), written here in one pass instead of a chain of calls per
+	value, which is what a 100k-row write spent most of its time on. The statements go to the
+	connection as they are (Frappe's `db.sql` would rewrite `ifnull(` inside the literals too),
+	each write counted as `db.sql` counts it. The next chunk is written out while the server runs
+	the previous statement, whose reply is read before the next is sent (and before this
+	returns or raises), so the connection is never left with a reply unread.
+	"""
+	db = frappe.db
+	if not db._conn:
+		db.connect()
+	conn = db._conn
+	literal = conn.literal
+	# `conn.escape_string`, without its check per value
+	quote = conn.escape_string if conn.server_status & SERVER_STATUS_NO_BACKSLASH_ESCAPES else escape_string
+	affected, pending = 0, False
+	try:
+		for rows in chunks:
+			body = ",".join(
+				[
+					"("
+					+ ",".join(
+						[
+							"'" + quote(v) + "'"
+							if type(v) is str
+							else "NULL"
+							if v is None
+							else str(v)
+							if type(v) is int
+							else literal(v)
+							for v in row
+						]
+					)
+					+ ")"
+					for row in rows
+				]
+			)
+			if pending:
+				pending = False
+				affected += _reply(db, conn)
+			db.check_transaction_status(head)
+			conn._execute_command(
+				COMMAND.COM_QUERY, (head + body + tail).encode(conn.encoding, "surrogateescape")
+			)
+			pending = True
+		pending = False
+		affected += _reply(db, conn)
+	finally:
+		if pending:  # a chunk failed to render: still read the statement in flight
+			with contextlib.suppress(Exception):
+				conn._read_query_result()
 	return affected
+
+
+def _reply(db, conn) -> int:
+	"""Rows affected by the statement in flight; its error as `db.sql` would raise it."""
+	try:
+		return conn._read_query_result()
+	except Exception as e:
+		if db.is_deadlocked(e):
+			raise frappe.QueryDeadlockError(e) from e
+		raise
 
 
 def bulk_update_by_name(
