@@ -51,11 +51,14 @@ class ImportReport:
 	duplicates_in_file: int = 0
 	errors: list[RowError] = field(default_factory=list)
 	created_names: list[str] = field(default_factory=list)
+	# {normalised email: candidate} of the rows created, for callers that go on to work on them
+	created_by_email: dict[str, str] = field(default_factory=dict)
 
 	def as_dict(self) -> dict:
 		out = asdict(self)
 		out["error_count"] = len(self.errors)
 		out.pop("created_names")
+		out.pop("created_by_email")
 		return out
 
 
@@ -177,13 +180,15 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 				)
 			)
 		columns = ("name", "creation", "modified", "owner", "modified_by", *_INSERT_FIELDS)
-		multi_row_insert(CANDIDATE, columns, values, ignore=True)
-		# A concurrent import may have inserted some of these emails first: those rows merge instead.
-		landed = _existing_by_email([r["email"] for r in new_rows])
+		inserted = multi_row_insert(CANDIDATE, columns, values, ignore=True)
+		# A concurrent import may have inserted some of these emails first: those rows merge
+		# instead. When every row was inserted, none was taken, and there is nothing to look up.
+		landed = names if inserted == len(new_rows) else _existing_by_email([r["email"] for r in new_rows])
 		for r in new_rows:
 			if landed.get(r["email"]) == names[r["email"]]:
 				report.created += 1
 				report.created_names.append(names[r["email"]])
+				report.created_by_email[r["email"]] = names[r["email"]]
 			else:
 				known_rows.append(r)
 				existing[r["email"]] = landed[r["email"]]
@@ -193,7 +198,7 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 		report.merged_into_existing += len(known_rows)
 	target = {**existing, **names}
 	_add_skills(rows, target, created=set(names.values()))
-	_add_tags(rows, target)
+	_add_tags(rows, target, created=set(names.values()))
 	index_candidates(sorted(set(target.values())))
 
 
@@ -284,17 +289,23 @@ def _add_skills(rows: list[dict], target: dict[str, str], created: Collection[st
 		return
 	_ensure_skills({s["skill"] for _, s in wanted})
 	parents = sorted({p for p, _ in wanted})
+	# Candidates created by this chunk have no skill rows yet: only the others are looked up.
+	known = [p for p in parents if p not in created]
 	have = set(
 		frappe.db.sql(
 			"select parent, skill from `tabRC Candidate Skill` where parenttype = 'RC Candidate' and parent in %(p)s",
-			{"p": parents},
+			{"p": known},
 		)
+		if known
+		else ()
 	)
 	next_idx = dict(
 		frappe.db.sql(
 			"select parent, max(idx) from `tabRC Candidate Skill` where parenttype = 'RC Candidate' and parent in %(p)s group by parent",
-			{"p": parents},
+			{"p": known},
 		)
+		if known
+		else ()
 	)
 	now = str(frappe.utils.now_datetime())
 	values = []
@@ -338,7 +349,7 @@ def _ensure_skills(skills: set[str]) -> None:
 	)
 
 
-def _add_tags(rows: list[dict], target: dict[str, str]) -> None:
+def _add_tags(rows: list[dict], target: dict[str, str], created: Collection[str] = ()) -> None:
 	tagged = [(target[r["email"]], t) for r in rows if r.get("tags") for t in r["tags"]]
 	if not tagged:
 		return
@@ -351,11 +362,14 @@ def _add_tags(rows: list[dict], target: dict[str, str]) -> None:
 		ignore=True,
 	)
 	parents = sorted({p for p, _ in tagged})
+	known = [p for p in parents if p not in created]  # candidates just created have no links yet
 	have = set(
 		frappe.db.sql(
 			"select document_name, tag from `tabTag Link` where document_type = 'RC Candidate' and document_name in %(p)s",
-			{"p": parents},
+			{"p": known},
 		)
+		if known
+		else ()
 	)
 	links = []
 	fresh = iter(new_names(len(tagged)))

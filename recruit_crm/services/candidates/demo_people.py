@@ -211,9 +211,8 @@ def import_people(people: list[Person], recruiters: list[str], rnd: random.Rando
 		owned = person.history is None or person.history.persona != COMMUNITY or rnd.random() < 0.4
 		if owned:
 			person.row["recruiter"] = _pick(rnd, recruiters)
-	import_candidates([dict(p.row) for p in people])
-	by_email = {}
-	emails = [p.row["email"] for p in people]
+	by_email = import_candidates([dict(p.row) for p in people]).created_by_email
+	emails = [p.row["email"] for p in people if p.row["email"] not in by_email]  # merged or rejected
 	for start in range(0, len(emails), 5000):
 		by_email.update(
 			frappe.db.sql(

@@ -125,6 +125,45 @@ class TestBulkImporter(RCTestCase):
 			frappe.db.exists("RC Candidate", {"full_name": "'); drop table `tabRC Candidate`; --"})
 		)
 
+	def test_values_are_stored_exactly_as_given(self):
+		"""The bulk writer renders values itself: quotes, backslashes, `%`, SQL words and non-ASCII
+		text come back unchanged, and a second import of the same person merges instead."""
+		email = unique_email("literal")
+		name = 'O\'Brien \\ 100% ifnull(x) "Ünïcødé" ✓\nsecond line'
+		row = {
+			"email": email,
+			"full_name": name,
+			"total_experience_years": 2.5,
+			"skills": "Python:Expert:1.5",
+		}
+		ensure_skill("Python")
+		report = import_candidates([dict(row)])
+		self.assertEqual(report.created, 1)
+		self.assertEqual(report.created_by_email, {email: report.created_names[0]})
+		self.assertNotIn("created_by_email", report.as_dict())
+		stored = frappe.db.get_value(
+			"RC Candidate", report.created_names[0], ["full_name", "total_experience_years"], as_dict=True
+		)
+		self.assertEqual((stored.full_name, stored.total_experience_years), (name, 2.5))
+		self.assertEqual(
+			frappe.get_all(
+				"RC Candidate Skill",
+				filters={"parent": report.created_names[0]},
+				fields=["skill", "proficiency", "years", "idx"],
+			),
+			[{"skill": "Python", "proficiency": "Expert", "years": 1.5, "idx": 1}],
+		)
+
+		again = import_candidates([dict(row, skills="Python:Beginner; SQL", tags="remote")])
+		self.assertEqual((again.created, again.merged_into_existing, again.created_by_email), (0, 1, {}))
+		skills = frappe.get_all(
+			"RC Candidate Skill",
+			filters={"parent": report.created_names[0]},
+			fields=["skill", "idx"],
+			order_by="idx",
+		)
+		self.assertEqual([(s.skill, s.idx) for s in skills], [("Python", 1), ("SQL", 2)])
+
 	def test_csv_headers_may_be_labels(self):
 		rows = read_csv(
 			"Email,Full Name,Current Title,Skills\r\nx@example.org,X Person,Dev,SQL:Advanced:2\r\n"
