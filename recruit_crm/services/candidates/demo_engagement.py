@@ -16,7 +16,7 @@ from recruit_crm.domain.types import ConsentMethod
 from recruit_crm.services._sql import multi_row_insert
 from recruit_crm.services.compliance import consent
 from recruit_crm.services.engagement.capture import job_applicant_rows
-from recruit_crm.services.engagement.touchpoints import record_many
+from recruit_crm.services.engagement.touchpoints import record_batches, record_many
 
 APPLICANT = "Job Applicant"
 CHUNK = 5000
@@ -36,10 +36,16 @@ def record_histories(people, masters, contents: list[tuple[str, str]], applicant
 
 	`applicants` names the set-based applications ({(person number, index): Job Applicant}): their
 	interviews, offers and hires are recorded against them. Those of applications worked as HRMS
-	documents are left out; the capture rules record them from the documents.
+	documents are left out; the capture rules record them from the documents. The rows are made
+	batch by batch while the previous batch is written (`record_batches`).
 	"""
-	rows, written = [], 0
-	openings = masters.openings
+	return record_batches(_history_rows(people, masters.openings, contents, applicants))
+
+
+def _history_rows(people, openings: list[str], contents: list[tuple[str, str]], applicants: dict):
+	"""The touchpoint rows of `record_histories`, in batches of about `RECORD_CHUNK`. Touches no
+	database: it runs in the writer's producer thread."""
+	rows = []
 	for person in people:
 		if not person.name:
 			continue
@@ -71,9 +77,9 @@ def record_histories(people, masters, contents: list[tuple[str, str]], applicant
 				}
 			)
 		if len(rows) >= RECORD_CHUNK:
-			written += record_many(rows, update_scores=False, recompute_follows=True)
+			yield rows
 			rows = []
-	return written + record_many(rows, update_scores=False, recompute_follows=True)
+	yield rows
 
 
 def record_applications(applicants: list[str]) -> int:

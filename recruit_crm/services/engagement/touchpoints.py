@@ -7,8 +7,12 @@ the affected candidates' scores are carried forward in the same transaction.
 
 import contextlib
 import hashlib
+import queue
+import threading
 import time
-from datetime import datetime
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import TypeVar
 
 import frappe
 from frappe.utils import get_datetime, now_datetime
@@ -21,6 +25,7 @@ from recruit_crm.services.engagement import scoring
 
 TOUCHPOINT = "RC Touchpoint"
 CHUNK = 5000
+_T = TypeVar("_T")
 
 _TYPES = frozenset(t.value for t in TouchpointType)
 _CHANNELS = frozenset(c.value for c in TouchpointChannel)
@@ -103,17 +108,9 @@ def record_many(rows: list[dict], *, update_scores: bool = True, recompute_follo
 	if not rows:
 		return 0
 	now = now_datetime()
-	user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
-	names = sortable_names(len(rows), int(time.time() * 1000))
 	scored = 1 if update_scores or recompute_follows else 0
-	stamp = str(now)  # creation and modified of every row: one literal, not a datetime per row
-	values = [_row_values(name, row, now, stamp, user, scored) for name, row in zip(names, rows, strict=True)]
-	# In (candidate, time) order the (candidate, occurred_at) index is written page by page
-	# instead of at random, which is what bulk recording costs most on a large table.
-	values.sort(key=_candidate_and_time)
-	# Bound as text (what the column stores): formatting a datetime per value is what costs
-	# most in Python when 100k rows are written.
-	inserted = _insert([(name, v[1], v[2], str(v[3]), *v[4:]) for name, v in zip(names, values, strict=True)])
+	names, values, prepared = _prepare(rows, now, _user(), scored)
+	inserted = _insert(prepared)
 	if update_scores and inserted:
 		renamed = list(zip(names, values, strict=True))
 		if inserted < len(values):  # some were captured before: count only the rows written now
@@ -121,6 +118,81 @@ def record_many(rows: list[dict], *, update_scores: bool = True, recompute_follo
 			renamed = [(n, v) for n, v in renamed if n in written]
 		scoring.apply_rows([(v[1], v[2], v[3], v[8] is not None) for _n, v in renamed], now)
 	return inserted
+
+
+def record_batches(batches: Iterable[list[dict]]) -> int:
+	"""`record_many(batch, update_scores=False, recompute_follows=True)` for each batch in turn,
+	for a caller that recomputes the candidates' scores afterwards: while one batch is written,
+	the next is made and prepared (validated, named, ordered) in a second thread, so the
+	database's work and Python's overlap. Returns the rows inserted.
+	"""
+	start, started, user = now_datetime(), time.monotonic(), _user()
+
+	def now() -> datetime:  # the site's clock, read without `frappe.local` (the producer has none)
+		return start + timedelta(seconds=time.monotonic() - started)
+
+	inserted = 0
+	for _names, _values, prepared in _ahead(_prepare(rows, now(), user, 1) for rows in batches if rows):
+		inserted += _insert(prepared)
+	return inserted
+
+
+def _ahead(items: Iterator[_T]) -> Iterator[_T]:
+	"""The items of `items`, the next one made in a producer thread while the caller works on
+	this one. The producer touches no database and no `frappe.local`; its error is raised here."""
+	slot: queue.Queue = queue.Queue(maxsize=1)
+	done = object()
+	stop = threading.Event()
+
+	def offer(entry: tuple) -> bool:
+		while not stop.is_set():
+			with contextlib.suppress(queue.Full):
+				slot.put(entry, timeout=0.1)
+				return True
+		return False
+
+	def produce() -> None:
+		try:
+			for item in items:
+				if not offer((item, None)):
+					return
+			offer((done, None))
+		except BaseException as e:  # handed to the consumer, which raises it
+			offer((done, e))
+
+	producer = threading.Thread(target=produce, name="rc-touchpoint-batches", daemon=True)
+	producer.start()
+	try:
+		while True:
+			item, error = slot.get()
+			if error is not None:
+				raise error
+			if item is done:
+				return
+			yield item
+	finally:
+		stop.set()  # a consumer that stops early stops the producer at its next item
+		producer.join()
+
+
+def _user() -> str:
+	return frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
+
+
+def _prepare(
+	rows: list[dict], now: datetime, user: str, scored: int
+) -> tuple[list[str], list[tuple], list[tuple]]:
+	"""Names, validated values (datetimes as such) and the rows as inserted, in insert order."""
+	names = sortable_names(len(rows), int(time.time() * 1000))
+	stamp = str(now)  # creation and modified of every row: one literal, not a datetime per row
+	values = [_row_values(name, row, now, stamp, user, scored) for name, row in zip(names, rows, strict=True)]
+	# In (candidate, time) order the (candidate, occurred_at) index is written page by page
+	# instead of at random, which is what bulk recording costs most on a large table.
+	values.sort(key=_candidate_and_time)
+	# Bound as text (what the column stores): formatting a datetime per value is what costs
+	# most in Python when 100k rows are written.
+	prepared = [(name, v[1], v[2], str(v[3]), *v[4:]) for name, v in zip(names, values, strict=True)]
+	return names, values, prepared
 
 
 def _candidate_and_time(values: tuple) -> tuple:
