@@ -235,17 +235,7 @@ def confirm(token: str | None) -> str | None:
 		row.name,
 		{"status": drives.RegistrationStatus.CONFIRMED.value, "candidate": candidate, "confirmed_at": now},
 	)
-	touchpoints.record(
-		candidate,
-		TouchpointType.FORM_SUBMITTED.value,
-		occurred_at=now,
-		channel=TouchpointChannel.WEB.value,
-		direction=TouchpointDirection.INBOUND.value,
-		reference_doctype=EVENT,
-		reference_name=row.hiring_event,
-		details=_("Registered for a hiring event"),
-		dedupe_key=touchpoints.capture_key("event-registration", row.name),
-	)
+	_event_form_touch(candidate, row, now, _("Registered for a hiring event"), "event-registration")
 	return row.name
 
 
@@ -300,16 +290,8 @@ def cancel(token: str | None) -> drives.CancelOutcome | None:
 		.where(reg.status == row.status)
 	).run()
 	if row.candidate:
-		touchpoints.record(
-			row.candidate,
-			TouchpointType.FORM_SUBMITTED.value,
-			occurred_at=now,
-			channel=TouchpointChannel.WEB.value,
-			direction=TouchpointDirection.INBOUND.value,
-			reference_doctype=EVENT,
-			reference_name=row.hiring_event,
-			details=_("Cancelled their place at a hiring event"),
-			dedupe_key=touchpoints.capture_key("event-cancelled", row.name),
+		_event_form_touch(
+			row.candidate, row, now, _("Cancelled their place at a hiring event"), "event-cancelled"
 		)
 	return outcome
 
@@ -346,3 +328,19 @@ def expire_unconfirmed(days: int = CONFIRM_TTL_DAYS) -> int:
 	if stale:
 		frappe.qb.from_(reg).delete().where(reg.name.isin(stale)).run()
 	return len(stale)
+
+
+def _event_form_touch(candidate: str, row, now, details: str, kind: str) -> None:
+	"""The touchpoint of a guest's own step on an event's page (signing up, giving the place back),
+	once per registration and kind."""
+	touchpoints.record(
+		candidate,
+		TouchpointType.FORM_SUBMITTED.value,
+		occurred_at=now,
+		channel=TouchpointChannel.WEB.value,
+		direction=TouchpointDirection.INBOUND.value,
+		reference_doctype=EVENT,
+		reference_name=row.hiring_event,
+		details=details,
+		dedupe_key=touchpoints.capture_key(kind, row.name),
+	)
