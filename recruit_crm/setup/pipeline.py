@@ -63,9 +63,18 @@ def custom_fields() -> dict[str, list[dict]]:
 				"description": "When the waiting flag next changes; the 15-minute scan reads only due rows.",
 			},
 			{
+				"fieldname": "rc_first_response_at",
+				"fieldtype": "Datetime",
+				"label": "First Response At",
+				"insert_after": "rc_sla_due_at",
+				"read_only": 1,
+				"no_copy": 1,
+				"description": "The first call, meeting, message or email from someone on our side to the candidate since this application.",
+			},
+			{
 				"fieldname": "rc_pipeline_column",
 				"fieldtype": "Column Break",
-				"insert_after": "rc_sla_due_at",
+				"insert_after": "rc_first_response_at",
 			},
 			{
 				"fieldname": "rc_recruiter",

@@ -6,8 +6,9 @@ import frappe
 from recruit_crm.integrations.hrms._affected import POOL_UPKEEP_FAILED, applications_changed
 from recruit_crm.integrations.isolation import isolated
 from recruit_crm.services.candidates.records import link_job_applicant, refresh_candidates
+from recruit_crm.services.engagement import first_response
 from recruit_crm.services.engagement.capture import capture_document
-from recruit_crm.services.pipeline import events
+from recruit_crm.services.pipeline import events, stay_facts
 
 PIPELINE_FAILED = "recruit_crm: pipeline step failed"
 
@@ -44,6 +45,9 @@ def after_insert(doc, method=None) -> None:
 def on_update(doc, method=None) -> None:
 	refresh_candidates(_affected(doc))
 	isolated(lambda: events.application_updated(doc), doc, PIPELINE_FAILED)
+	# What the reports read, copied from the application (also on insert, after its recruiter).
+	stay_facts.application_changed(doc)
+	first_response.application_changed(doc)
 
 
 def on_change(doc, method=None) -> None:
@@ -54,6 +58,7 @@ def on_change(doc, method=None) -> None:
 
 
 def after_delete(doc, method=None) -> None:
+	stay_facts.application_deleted(doc.name)
 	refresh_candidates([doc.get("rc_candidate")])
 	isolated(lambda: applications_changed([doc.get("rc_candidate")]), doc, POOL_UPKEEP_FAILED)
 

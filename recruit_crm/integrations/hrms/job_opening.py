@@ -5,12 +5,14 @@ import frappe
 
 from recruit_crm.integrations.hrms._affected import POOL_UPKEEP_FAILED
 from recruit_crm.integrations.isolation import isolated
+from recruit_crm.services.pipeline import stay_facts
 from recruit_crm.services.pools import system
 from recruit_crm.services.portal.careers import clear_careers_cache
 
 
 def on_update(doc, method=None) -> None:
 	clear_careers_cache()
+	stay_facts.opening_changed(doc)  # the reports' copy of the opening's department
 	before = doc.get_doc_before_save()
 	if _stage_days(doc) != _stage_days(before):
 		frappe.enqueue(

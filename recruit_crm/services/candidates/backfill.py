@@ -12,6 +12,7 @@ from recruit_crm.domain.candidates import (
 from recruit_crm.domain.types import CrmStage
 from recruit_crm.services.candidates.records import CANDIDATE, refresh_candidates
 from recruit_crm.services.candidates.search_index import index_candidates
+from recruit_crm.services.engagement import first_response
 
 
 def link_unlinked_applicants(chunk_size: int = 5000) -> int:
@@ -56,6 +57,7 @@ def link_unlinked_applicants(chunk_size: int = 5000) -> int:
 			_bulk_create_missing_candidates(by_email)
 			chunk_names = [r.name for r in rows]
 			linked += _link_applicants_by_email(chunk_names)
+			first_response.recompute(chunk_names)  # now of a candidate, whose touches answer them
 			refresh_candidates(
 				frappe.get_all(
 					"Job Applicant",

@@ -21,7 +21,7 @@ from recruit_crm.domain.pipeline import MoveSource, Pipeline, StageKind, days_in
 from recruit_crm.domain.stages import stage_from_applications
 from recruit_crm.domain.types import ACTIVE_APPLICATION_STATUSES, CrmStage
 from recruit_crm.services._sql import bulk_update_by_name, multi_row_insert
-from recruit_crm.services.pipeline import workflow
+from recruit_crm.services.pipeline import stay_facts, workflow
 from recruit_crm.services.pipeline.history import COLUMNS
 
 CANDIDATE = "RC Candidate"
@@ -126,9 +126,11 @@ def write_stage_history(place: Placement, planned, openings: list[str], user: st
 			)  # fmt: skip
 			before = stay.state
 	names = sortable_names(len(rows), int(time.time() * 1000))
-	return multi_row_insert(
+	written = multi_row_insert(
 		workflow.STAGE, STAGE_COLUMNS, [(name, *row) for name, row in zip(names, rows, strict=True)]
 	)
+	stay_facts.refresh_stays([p.name for p in planned])  # what the reports read on each stay
+	return written
 
 
 def settle_stages(people, hrms_worked: set[tuple[int, int]]) -> dict[str, int]:

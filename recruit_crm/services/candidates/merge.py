@@ -11,6 +11,7 @@ from recruit_crm.domain.candidates import (
 	union_by_key,
 )
 from recruit_crm.services.candidates.records import CANDIDATE, refresh_candidates
+from recruit_crm.services.engagement import first_response
 
 
 def merge_candidates(source: str, target: str) -> str:
@@ -45,6 +46,7 @@ def merge_candidates(source: str, target: str) -> str:
 		CANDIDATE, source, target, merge=True, force=True, show_alert=False, rebuild_search=False
 	)
 	refresh_candidates([target])
+	first_response.recompute_for_candidates([target])  # both people's touches now answer each application
 	return target
 
 

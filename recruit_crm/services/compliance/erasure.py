@@ -21,6 +21,7 @@ from recruit_crm.services.compliance.footprint import (
 	footprint,
 	hrms_related,
 )
+from recruit_crm.services.engagement import first_response
 
 ERASED_NAME = "Erased"
 ANONYMISED_NAME = "Anonymised"
@@ -207,6 +208,7 @@ def _erase_applicant(applicant: str, report: dict) -> None:
 		},
 		update_modified=False,
 	)
+	first_response.recompute([new_name])  # no candidate: no one to have answered
 	_clear_history(APPLICANT, new_name, report)  # the rename itself leaves a comment
 	report[APPLICANT] = report.get(APPLICANT, 0) + 1
 

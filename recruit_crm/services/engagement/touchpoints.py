@@ -21,7 +21,7 @@ from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import TouchpointChannel, TouchpointDirection, TouchpointType
 from recruit_crm.domain.web_input import text_without_markup
 from recruit_crm.services._sql import multi_row_insert
-from recruit_crm.services.engagement import scoring
+from recruit_crm.services.engagement import first_response, scoring
 
 TOUCHPOINT = "RC Touchpoint"
 CHUNK = 5000
@@ -250,7 +250,10 @@ def capture_key(*parts) -> str:
 
 
 def _insert(values: list[tuple]) -> int:
-	return multi_row_insert(TOUCHPOINT, COLUMNS, values, ignore=True, chunk=CHUNK)
+	inserted = multi_row_insert(TOUCHPOINT, COLUMNS, values, ignore=True, chunk=CHUNK)
+	if inserted:  # the applications' first response (Recruiter Activity) follows personal touches
+		first_response.touches_recorded([(v[0], v[2], v[6]) for v in values], TOUCHPOINT)
+	return inserted
 
 
 def _existing(names: list[str]) -> list[str]:

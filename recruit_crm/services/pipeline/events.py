@@ -11,7 +11,7 @@ from frappe.desk.form import assign_to
 from frappe.utils import now_datetime
 
 from recruit_crm.domain.pipeline import MoveSource, StageKind, next_recruiter
-from recruit_crm.services.pipeline import automations, history, transitions, workflow
+from recruit_crm.services.pipeline import automations, history, stay_facts, transitions, workflow
 from recruit_crm.services.pipeline.history import Entry
 from recruit_crm.services.pipeline.workflow import APPLICANT, STATE_FIELD
 
@@ -111,6 +111,7 @@ def assign_recruiter(doc) -> str | None:
 	row = next(r for r in rows if r.user == user)
 	frappe.db.set_value(RECRUITERS, row.name, "last_assigned_at", now_datetime(), update_modified=False)
 	doc.db_set("rc_recruiter", user, update_modified=False)
+	stay_facts.refresh_stays([doc.name])  # the stays' copy of their recruiter
 	assign_to.add(
 		{
 			"assign_to": [user],

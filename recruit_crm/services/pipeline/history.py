@@ -1,6 +1,7 @@
 """Stage history: one RC Application Stage row per stay of an application in a pipeline state
 (entered, left, days), written set-based. The Job Applicant carries when its current stay began
-(`rc_stage_entered_at`), which is what the board, the SLA scan and the portal read.
+(`rc_stage_entered_at`), which is what the board, the SLA scan and the portal read; each stay
+carries the application facts the reports filter on (`stay_facts`).
 """
 
 import random
@@ -14,6 +15,7 @@ from frappe.utils import now_datetime
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.pipeline import MoveSource, Pipeline, SlaLevel, StageKind
 from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services.pipeline import stay_facts
 from recruit_crm.services.pipeline.workflow import APPLICANT, STAGE, STATE_FIELD
 
 COLUMNS = (
@@ -80,6 +82,7 @@ def record_entries(
 				at, user, source.value, (action or "")[:140], initial_sla(pipeline, e.state), 0)
 		)  # fmt: skip
 	multi_row_insert(STAGE, COLUMNS, rows)
+	stay_facts.refresh_stays(applicants)
 	if stamp_applicants:
 		stamp(pipeline, named, at)
 	return named
@@ -105,7 +108,8 @@ def close_open_stays(applicants: list[str], at: datetime) -> None:
 		return
 	frappe.db.sql(
 		f"""update `tab{STAGE}` set left_at = %(at)s, modified = %(at)s,
-			days_in_stage = greatest(timestampdiff(second, entered_at, %(at)s), 0) / 86400.0
+			days_in_stage = greatest(timestampdiff(second, entered_at, %(at)s), 0) / 86400.0,
+			seconds_in_stage = timestampdiff(second, entered_at, %(at)s)
 		where job_applicant in %(names)s and left_at is null""",
 		{"at": at, "names": applicants},
 	)
@@ -185,11 +189,11 @@ def place_existing_applications(pipeline: Pipeline) -> int:
 	frappe.db.sql(
 		f"""insert into `tab{STAGE}` (name, creation, modified, owner, modified_by, docstatus,
 			job_applicant, candidate, job_opening, state, stage_kind, entered_at, entered_by, source,
-			sla_status, dismissed)
+			sla_status, dismissed, applied_at, department, applicant_source, recruiter, is_first_entry)
 		select concat('install-', left(md5(ja.name), 24)), %s, %s, 'Administrator', 'Administrator', 0,
 			ja.name, ja.rc_candidate, ja.job_title, ja.{STATE_FIELD}, {kind_case}, ja.rc_stage_entered_at,
-			'Administrator', %s, '', 0
-		from `tab{APPLICANT}` ja
+			'Administrator', %s, '', 0, ja.creation, jo.department, ja.source, ja.rc_recruiter, 1
+		from `tab{APPLICANT}` ja left join `tabJob Opening` jo on jo.name = ja.job_title
 		where ifnull(ja.{STATE_FIELD}, '') != ''
 			and not exists (select 1 from `tab{STAGE}` s where s.job_applicant = ja.name)""",
 		[now, now, *[v for pair in states for v in pair], MoveSource.INSTALL.value],

@@ -1,0 +1,88 @@
+"""What the reports read on each stay, copied from its application so that they read the stage
+history alone: when the application was created, its opening, the opening's department, its
+source and its recruiter; and of the stay itself, how long it lasted once it ended
+(`seconds_in_stage`, 0 while it runs) and whether it is the application's first in its state
+(`is_first_entry`: an application counts once per state however often it re-entered it).
+
+Every writer of stays calls `refresh_stays` for the applications it wrote (set-based, one
+statement per chunk); a change of an application's opening, source or recruiter, or of an
+opening's department, refreshes the stays it touches. `refresh_all` backfills a site.
+"""
+
+import frappe
+
+from recruit_crm.services.pipeline.workflow import APPLICANT, STAGE
+
+CHUNK = 5000
+OPENING = "Job Opening"
+# The application fields copied onto its stays: a change of one of them refreshes the stays.
+APPLICATION_FIELDS = ("job_title", "source", "rc_recruiter", "creation")
+
+
+def _refresh(applicants_sql: str, params: dict) -> None:
+	"""Every stay of the applications `applicants_sql` (a condition on `ja`) selects."""
+	frappe.db.sql(
+		f"""update `tab{STAGE}` s join `tab{APPLICANT}` ja on ja.name = s.job_applicant
+			left join `tab{OPENING}` jo on jo.name = ja.job_title
+			join (
+				select f.name, row_number() over (
+					partition by f.job_applicant, f.state order by f.entered_at, f.name) as entry
+				from `tab{STAGE}` f join `tab{APPLICANT}` ja on ja.name = f.job_applicant
+				where {applicants_sql}
+			) n on n.name = s.name
+		set s.applied_at = ja.creation, s.job_opening = ja.job_title, s.department = jo.department,
+			s.applicant_source = ja.source, s.recruiter = ja.rc_recruiter,
+			s.seconds_in_stage = coalesce(timestampdiff(second, s.entered_at, s.left_at), 0),
+			s.is_first_entry = n.entry = 1
+		where {applicants_sql}""",
+		params,
+	)
+
+
+def refresh_stays(applicants: list[str]) -> None:
+	"""Copy the applications' facts onto all their stays, with each stay's own figures."""
+	names = sorted({a for a in applicants if a})
+	for start in range(0, len(names), CHUNK):
+		_refresh("ja.name in %(names)s", {"names": names[start : start + CHUNK]})
+
+
+def application_changed(doc) -> None:
+	"""After an application is saved: refresh its stays when a copied field changed."""
+	before = doc.get_doc_before_save()
+	if before is None or any(before.get(f) != doc.get(f) for f in APPLICATION_FIELDS):
+		refresh_stays([doc.name])
+
+
+def application_deleted(name: str) -> None:
+	"""A deleted application's stays (kept as history) leave the reports' cohorts."""
+	frappe.db.sql(f"update `tab{STAGE}` set applied_at = null where job_applicant = %s", name)
+
+
+def opening_changed(doc) -> None:
+	"""After an opening is saved: its applications' stays follow a new department."""
+	before = doc.get_doc_before_save()
+	if before is not None and before.get("department") != doc.get("department"):
+		frappe.db.sql(
+			f"""update `tab{STAGE}` s join `tab{APPLICANT}` ja on ja.name = s.job_applicant
+			set s.department = %(department)s
+			where ja.job_title = %(opening)s""",
+			{"department": doc.get("department"), "opening": doc.name},
+		)
+
+
+def refresh_all(chunk: int = 20_000, commit: bool = False) -> int:
+	"""Every stay on the site, in chunks of applications taken in name order. Returns the
+	applications walked."""
+	walked, last = 0, ""
+	while True:
+		names = frappe.db.sql_list(
+			f"select name from `tab{APPLICANT}` where name > %(last)s order by name limit %(chunk)s",
+			{"last": last, "chunk": chunk},
+		)
+		if not names:
+			return walked
+		_refresh("ja.name >= %(first)s and ja.name <= %(last)s", {"first": names[0], "last": names[-1]})
+		walked += len(names)
+		last = names[-1]
+		if commit:
+			frappe.db.commit()  # nosemgrep: a backfill in bounded chunks, each complete on its own
