@@ -26,6 +26,51 @@ def median(values: Iterable[float | None]) -> float | None:
 	return (ordered[mid - 1] + ordered[mid]) / 2
 
 
+@dataclass(frozen=True)
+class MiddleValues:
+	"""Where the middle value(s) of a sorted, bucketed set lie: between `first_bucket` and
+	`last_bucket` (inclusive), after `skip` values of `first_bucket`; `take` is 1 for an odd
+	count and 2 for an even one (the two that a median interpolates)."""
+
+	first_bucket: int
+	last_bucket: int
+	skip: int
+	take: int
+
+
+def middle_values(counts: Sequence[tuple[int, int]]) -> MiddleValues | None:
+	"""The median's middle value(s) among values counted per bucket, `counts` being (bucket,
+	count) in ascending bucket order (every value of a bucket below every value of the next).
+	None when there are no values."""
+	total = sum(count for _bucket, count in counts)
+	if total <= 0:
+		return None
+	lower, upper = (total + 1) // 2, total // 2 + 1  # 1-based positions of the middle values
+	seen = 0
+	start: tuple[int, int] | None = None  # the lower middle's bucket, and the values before it there
+	for bucket, count in counts:
+		if start is None and seen + count >= lower:
+			start = (bucket, lower - seen - 1)
+		if start is not None and seen + count >= upper:
+			return MiddleValues(start[0], bucket, start[1], upper - lower + 1)
+		seen += count
+	return None  # not reached: both positions lie within the total
+
+
+def div_bucket(value: int, width: int) -> int:
+	"""The bucket SQL's `value DIV width` puts an integer in: the quotient truncated toward zero,
+	so bucket 0 holds -(width-1)..width-1 and the buckets still follow the values' order."""
+	quotient = abs(value) // width
+	return quotient if value >= 0 else -quotient
+
+
+def div_bucket_bounds(first: int, last: int, width: int) -> tuple[int, int]:
+	"""[low, high): the integers whose `div_bucket` lies between `first` and `last` inclusive."""
+	low = first * width if first > 0 else (first - 1) * width + 1
+	high = (last + 1) * width if last >= 0 else last * width + 1
+	return low, high
+
+
 def rate(part: float | None, whole: float | None) -> float | None:
 	"""part / whole as a percentage rounded to one decimal; None when there is nothing to divide by
 	(an empty stage has no conversion, which is not the same as 0%)."""

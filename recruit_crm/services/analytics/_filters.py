@@ -2,7 +2,8 @@
 
 Reports filter applications (alias `ja`, Job Applicant) by the application date, the opening,
 the opening's department (alias `jo`, Job Opening, always joined), the source, the recruiter and
-the hiring drive (its openings).
+the hiring drive (its openings). A report that reads only the stage history filters its stays
+(alias `s`) by the same facts, which each stay carries as a copy of its application's.
 Values never reach the SQL text: each becomes a `%(name)s` parameter.
 """
 
@@ -78,11 +79,34 @@ def applicant_filters(
 		if filters.get(key):
 			out.conditions.append(f"{column} = %({key})s")
 			out.params[key] = filters[key]
+	_add_drive(out, filters, "ja.job_title")
+	return out
+
+
+def stay_filters(filters: dict, default_days: int = 90) -> ApplicantFilters:
+	"""The same conditions on stays (alias `s`, RC Application Stage) through the application
+	facts each stay carries: the stays of the applications `applicant_filters` selects."""
+	period = period_of(filters, default_days)
+	out = ApplicantFilters(period=period, params={"from": period.start, "to": period.end})
+	out.conditions.append("s.applied_at >= %(from)s and s.applied_at < %(to)s")
+	for key, column in (
+		("job_opening", "s.job_opening"),
+		("department", "s.department"),
+		("source", "s.applicant_source"),
+		("recruiter", "s.recruiter"),
+	):
+		if filters.get(key):
+			out.conditions.append(f"{column} = %({key})s")
+			out.params[key] = filters[key]
+	_add_drive(out, filters, "s.job_opening")
+	return out
+
+
+def _add_drive(out: ApplicantFilters, filters: dict, opening_column: str) -> None:
 	if filters.get("drive"):
 		# A hiring drive's applications: those to the openings the drive recruits for.
 		out.conditions.append(
-			"""ja.job_title in (select d.job_opening from `tabRC Hiring Drive Opening` d
+			f"""{opening_column} in (select d.job_opening from `tabRC Hiring Drive Opening` d
 			where d.parent = %(drive)s and d.parenttype = 'RC Hiring Drive')"""
 		)
 		out.params["drive"] = filters["drive"]
-	return out
