@@ -24,9 +24,9 @@ from frappe.utils import add_days, getdate, now_datetime, random_string, today
 from recruit_crm.domain import analytics as calc
 from recruit_crm.services._sql import multi_row_insert
 from recruit_crm.services.analytics import home
-from recruit_crm.services.engagement import touchpoints
+from recruit_crm.services.engagement import first_response, touchpoints
 from recruit_crm.services.nurture import reports
-from recruit_crm.services.pipeline import workflow
+from recruit_crm.services.pipeline import stay_facts, workflow
 from recruit_crm.tests.factories import make_job_applicant, make_job_opening, make_talent_pool, make_user
 from recruit_crm.tests.integration import RCTestCase
 
@@ -140,6 +140,10 @@ class TestAnalytics(RCTestCase):
 			],
 			update_scores=False,
 		)  # fmt: skip
+		# The history above was written behind the app's back: its copies for the reports are
+		# filled as the backfill patch fills them (test_analytics_copies checks the writers').
+		stay_facts.refresh_stays(apps)
+		first_response.recompute(apps)
 		# Candidates: readiness, consent, owner.
 		for cand, stage, consent, unsubscribed in zip(
 			cands, ("Hot", "Warm", "Cold", "Cold"), (1, 1, 0, 1), (0, 1, 0, 0), strict=True

@@ -24,6 +24,41 @@ class TestMedian(unittest.TestCase):
 		self.assertGreaterEqual(sum(v >= m for v in values) * 2, len(values))
 
 
+class TestMiddleValues(unittest.TestCase):
+	def test_odd_even_and_empty(self):
+		counts = [(0, 2), (3, 1), (4, 2)]  # e.g. values 1, 2 | 31 | 40, 41 in buckets of ten
+		self.assertEqual(a.middle_values(counts), a.MiddleValues(3, 3, 0, 1), "the 3rd of 5: bucket 3")
+		self.assertEqual(
+			a.middle_values([(0, 2), (3, 2)]), a.MiddleValues(0, 3, 1, 2), "the 2nd and 3rd of 4"
+		)
+		self.assertIsNone(a.middle_values([]))
+		self.assertIsNone(a.middle_values([(1, 0)]))
+
+	@given(st.lists(st.integers(-500, 5000), min_size=1), st.integers(1, 100))
+	def test_the_values_it_points_at_give_the_median(self, values, width):
+		"""Counted per DIV bucket as the funnel counts stays, then read back between the bounds."""
+		ordered = sorted(values)
+		counts: dict[int, int] = {}
+		for v in ordered:
+			counts[a.div_bucket(v, width)] = counts.get(a.div_bucket(v, width), 0) + 1
+		m = a.middle_values(sorted(counts.items()))
+		assert m is not None
+		low, high = a.div_bucket_bounds(m.first_bucket, m.last_bucket, width)
+		window = [v for v in ordered if low <= v < high]
+		self.assertEqual(a.median(window[m.skip : m.skip + m.take]), a.median(values))
+
+	@given(st.integers(-10_000, 10_000), st.integers(1, 100))
+	def test_div_buckets_match_sql_and_their_bounds(self, value, width):
+		bucket = a.div_bucket(value, width)
+		self.assertEqual(bucket, int(value / width), "MariaDB's DIV truncates toward zero")
+		low, high = a.div_bucket_bounds(bucket, bucket, width)
+		self.assertTrue(low <= value < high)
+		self.assertEqual(a.div_bucket(low, width), bucket)
+		self.assertEqual(a.div_bucket(high - 1, width), bucket)
+		self.assertNotEqual(a.div_bucket(low - 1, width), bucket)
+		self.assertNotEqual(a.div_bucket(high, width), bucket)
+
+
 class TestRates(unittest.TestCase):
 	def test_rate_and_share(self):
 		self.assertEqual(a.rate(1, 3), 33.3)
