@@ -7,7 +7,7 @@ consequences (scores, logs, counters).
 """
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from pymysql.constants import COMMAND
 from pymysql.constants.SERVER_STATUS import SERVER_STATUS_NO_BACKSLASH_ESCAPES
@@ -127,3 +127,21 @@ def bulk_update_by_name(
 	"""
 	assignments = ", ".join(f"`{f}` = coalesce(values(`{f}`), `{f}`)" for f in fields)
 	multi_row_insert(doctype, ("name", *fields), rows, on_duplicate=assignments, chunk=chunk_size)
+
+
+def name_ranges(doctype: str, chunk: int, commit: bool = False) -> Iterator[tuple[str, str, int]]:
+	"""(first, last, count) of each run of `chunk` names of `doctype`, in name order, for a
+	backfill that updates `name between first and last` one bounded statement at a time; commits
+	after each run's work when asked (each run is complete on its own)."""
+	last = ""
+	while True:
+		names = frappe.db.sql_list(
+			f"select name from `tab{doctype}` where name > %(last)s order by name limit %(chunk)s",
+			{"last": last, "chunk": chunk},
+		)
+		if not names:
+			return
+		yield names[0], names[-1], len(names)
+		last = names[-1]
+		if commit:
+			frappe.db.commit()  # nosemgrep: a backfill in bounded chunks, each complete on its own

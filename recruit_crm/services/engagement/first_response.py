@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import frappe
 
 from recruit_crm.domain.types import TouchpointType
+from recruit_crm.services._sql import name_ranges
 
 APPLICANT = "Job Applicant"
 TOUCHPOINT = "RC Touchpoint"
@@ -81,20 +82,12 @@ def application_changed(doc) -> None:
 
 def recompute_all(chunk: int = 20_000, commit: bool = False) -> int:
 	"""Every application on the site, in chunks taken in name order. Returns the applications."""
-	walked, last = 0, ""
-	while True:
-		names = frappe.db.sql_list(
-			f"select name from `tab{APPLICANT}` where name > %(last)s order by name limit %(chunk)s",
-			{"last": last, "chunk": chunk},
-		)
-		if not names:
-			return walked
+	walked = 0
+	for first, last, count in name_ranges(APPLICANT, chunk, commit):
 		frappe.db.sql(
 			f"""update `tab{APPLICANT}` ja set ja.{FIELD} = {_FIRST_TOUCH}
 			where ja.name >= %(first)s and ja.name <= %(last)s""",
-			{"first": names[0], "last": names[-1], "note": NOTE},
+			{"first": first, "last": last, "note": NOTE},
 		)
-		walked += len(names)
-		last = names[-1]
-		if commit:
-			frappe.db.commit()  # nosemgrep: a backfill in bounded chunks, each complete on its own
+		walked += count
+	return walked

@@ -11,6 +11,7 @@ opening's department, refreshes the stays it touches. `refresh_all` backfills a 
 
 import frappe
 
+from recruit_crm.services._sql import name_ranges
 from recruit_crm.services.pipeline.workflow import APPLICANT, STAGE
 
 CHUNK = 5000
@@ -73,16 +74,8 @@ def opening_changed(doc) -> None:
 def refresh_all(chunk: int = 20_000, commit: bool = False) -> int:
 	"""Every stay on the site, in chunks of applications taken in name order. Returns the
 	applications walked."""
-	walked, last = 0, ""
-	while True:
-		names = frappe.db.sql_list(
-			f"select name from `tab{APPLICANT}` where name > %(last)s order by name limit %(chunk)s",
-			{"last": last, "chunk": chunk},
-		)
-		if not names:
-			return walked
-		_refresh("ja.name >= %(first)s and ja.name <= %(last)s", {"first": names[0], "last": names[-1]})
-		walked += len(names)
-		last = names[-1]
-		if commit:
-			frappe.db.commit()  # nosemgrep: a backfill in bounded chunks, each complete on its own
+	walked = 0
+	for first, last, count in name_ranges(APPLICANT, chunk, commit):
+		_refresh("ja.name >= %(first)s and ja.name <= %(last)s", {"first": first, "last": last})
+		walked += count
+	return walked
