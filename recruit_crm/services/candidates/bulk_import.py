@@ -24,7 +24,7 @@ from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import EDUCATION_RANK, PROFICIENCY_RANK, CrmStage
 from recruit_crm.services._sql import multi_row_insert
 from recruit_crm.services.candidates.records import refresh_top_skills
-from recruit_crm.services.candidates.search_index import index_candidates
+from recruit_crm.services.candidates.search_index import index_candidates, index_rows
 
 CANDIDATE = "RC Candidate"
 CHUNK = 5000
@@ -197,9 +197,12 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 		_fill_blanks(known_rows, existing)
 		report.merged_into_existing += len(known_rows)
 	target = {**existing, **names}
-	_add_skills(rows, target, created=set(names.values()))
-	_add_tags(rows, target, created=set(names.values()))
-	index_candidates(sorted(set(target.values())))
+	created = set(names.values())
+	_add_skills(rows, target, created=created)
+	_add_tags(rows, target, created=created)
+	# New candidates are indexed from the values just inserted; merged ones from what they hold now.
+	index_rows([{**r, "name": names[r["email"]]} for r in new_rows if r["email"] in names])
+	index_candidates(sorted(set(existing.values())))
 
 
 def _column_value(row: dict, fieldname: str):
@@ -383,7 +386,10 @@ def _add_tags(rows: list[dict], target: dict[str, str], created: Collection[str]
 		("name", "document_type", "document_name", "tag", "creation", "modified", "owner", "modified_by"),
 		links,
 	)
-	# Keep the denormalised `_user_tags` column (what list filters read) in step with Tag Link.
+	# Keep the denormalised `_user_tags` column (what list filters read) in step with Tag Link;
+	# candidates created by this chunk were inserted with theirs.
+	if not known:
+		return
 	frappe.db.sql(
 		"""
 		update `tabRC Candidate` c
@@ -394,5 +400,5 @@ def _add_tags(rows: list[dict], target: dict[str, str], created: Collection[str]
 		) t on t.document_name = c.name
 		set c._user_tags = t.tags
 		""",
-		{"p": parents},
+		{"p": known},
 	)

@@ -18,12 +18,10 @@ COLUMNS = ("doctype", "name", "content", "published", "title", "route")
 
 def index_candidates(names: list[str]) -> int:
 	"""Write (or rewrite) the search-index rows of these candidates. Returns rows written."""
-	if frappe.local.conf.get("disable_global_search") or not names:
+	if _disabled() or not names:
 		return 0
-	meta = frappe.get_meta(CANDIDATE)
-	fields = [f for f in meta.get_global_search_fields() if f.fieldtype not in frappe.model.table_fields]
-	title_field = meta.title_field or "name"
-	fieldnames = sorted({"name", title_field, *(f.fieldname for f in fields)})
+	_, title_field, indexed = _fields_and_title()
+	fieldnames = sorted({"name", title_field, *indexed})
 	written = 0
 	for start in range(0, len(names), CHUNK):
 		rows = frappe.get_all(
@@ -32,24 +30,39 @@ def index_candidates(names: list[str]) -> int:
 			fields=fieldnames,
 			order_by=None,
 		)
-		values = [
-			(
-				CANDIDATE,
-				row.name,
-				" ||| ".join(
-					get_formatted_value(row[f.fieldname], f) for f in fields if row.get(f.fieldname)
-				),
-				0,
-				(row.get(title_field) or "")[:140],
-				"",
-			)
-			for row in rows
-		]
-		written += multi_row_insert(
-			CANDIDATE,
-			COLUMNS,
-			[v for v in values if v[2]],
-			table="__global_search",
-			on_duplicate="content = values(content), title = values(title)",
-		)
+		written += index_rows(rows)
 	return written
+
+
+def index_rows(rows: list[dict]) -> int:
+	"""Write the search-index rows of candidates whose values the caller holds (`name` and the
+	indexed fields, as just written), without reading them back. Returns rows written."""
+	if _disabled() or not rows:
+		return 0
+	fields, title_field, _ = _fields_and_title()
+	values = []
+	for row in rows:
+		content = " ||| ".join(
+			get_formatted_value(row[f.fieldname], f) for f in fields if row.get(f.fieldname)
+		)
+		if content:
+			values.append((CANDIDATE, row["name"], content, 0, (row.get(title_field) or "")[:140], ""))
+	return multi_row_insert(
+		CANDIDATE,
+		COLUMNS,
+		values,
+		table="__global_search",
+		on_duplicate="content = values(content), title = values(title)",
+	)
+
+
+def _disabled() -> bool:
+	return bool(frappe.local.conf.get("disable_global_search"))
+
+
+def _fields_and_title() -> tuple[list, str, list[str]]:
+	"""The indexed fields (not tables), the title field, and the field names to read."""
+	meta = frappe.get_meta(CANDIDATE)
+	fields = [f for f in meta.get_global_search_fields() if f.fieldtype not in frappe.model.table_fields]
+	title_field = meta.title_field or "name"
+	return fields, title_field, [f.fieldname for f in fields]
