@@ -148,6 +148,7 @@ def _say_ready_and_wait() -> None:
 @click.option("--lease-seconds", default=0.0, help="Lease of each claim (0: the default, 10 minutes).")
 @click.option("--smtp-patience", default=120.0, show_default=True, help="Seconds to wait for a mail server.")
 @click.option("--db-port", default=0, help="Reach MariaDB on this loopback port instead (fault tests).")
+@click.option("--campaign", default=None, help="Send only this nurture campaign's due messages.")
 @pass_context
 def nurture_send(
 	context,
@@ -160,6 +161,7 @@ def nurture_send(
 	lease_seconds: float,
 	smtp_patience: float,
 	db_port: int,
+	campaign: str | None,
 ):
 	"""Run one nurture sending worker in this process; prints its counts and CPU time as JSON."""
 	import cProfile
@@ -187,6 +189,7 @@ def nurture_send(
 			max_batches=batches or None,
 			lease=timedelta(seconds=lease_seconds) if lease_seconds else None,
 			smtp_patience=smtp_patience,
+			campaign=campaign,
 		)
 		if profiler:
 			profiler.disable()

@@ -84,7 +84,7 @@ def send_with_workers(
 		sink.ids.clear()
 		sink.messages = 0
 		sink.kept.clear()
-	procs = [fx.start_worker(batch, wait_for_go=True) for _ in range(count)]
+	procs = [fx.start_worker(batch, wait_for_go=True, campaign=campaign) for _ in range(count)]
 	for proc in procs:
 		if not fx.wait_ready(proc):
 			for p in procs:
@@ -113,7 +113,7 @@ def send_with_workers(
 					fx.kill(victim)
 					procs.remove(victim)
 					done_kills += 1
-					procs.append(fx.start_worker(batch))  # takes the dead worker's place
+					procs.append(fx.start_worker(batch, campaign=campaign))  # takes the dead worker's place
 			for proc in [p for p in procs if p.poll() is not None]:
 				procs.remove(proc)
 				finished.append(fx.finish(proc))

@@ -187,7 +187,7 @@ def _interleaved(sink, account: str, campaign: str, prefix: str, messages: int, 
 		totals: list[dict] = [{}, {}, {}]
 		for i in range(rounds):
 			command = fx.worker_command(
-				batch=per_batch, batches=ROUND_BATCHES, profile=profile if i == 0 else None
+				batch=per_batch, batches=ROUND_BATCHES, profile=profile if i == 0 else None, campaign=campaign
 			)
 			ours = _run_worker(command, sink)
 			# the worker's whole send phase (recovery, every claim, the last side rows), which is

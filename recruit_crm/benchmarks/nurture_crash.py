@@ -34,7 +34,7 @@ def run_crash_test(
 			done_kills = 0
 			started = time.monotonic()
 			while done_kills < kills:
-				proc = fx.start_worker(batch)
+				proc = fx.start_worker(batch, campaign=campaign)
 				if not fx.wait_ready(proc):
 					fx.kill(proc)
 					raise RuntimeError("worker did not start: " + (proc.stderr.read() or "")[-2000:])
@@ -50,7 +50,7 @@ def run_crash_test(
 				done_kills += 1
 				if done_kills % 10 == 0:
 					progress(f"{done_kills} kills, {sink.messages} messages received so far")
-			final = fx.finish(fx.start_worker(batch))  # recover and send the rest
+			final = fx.finish(fx.start_worker(batch, campaign=campaign))  # recover and send the rest
 			elapsed = time.monotonic() - started
 			frappe.db.commit()  # nosemgrep: see the workers' writes
 			settle(campaign)
@@ -117,5 +117,5 @@ def settle(campaign: str, timeout: float = 30) -> None:
 			f"select 1 from `tab{constants.MESSAGE}` where nurture_campaign = %s and status = 'Queued' limit 1",
 			campaign,
 		):
-			fx.finish(fx.start_worker())
+			fx.finish(fx.start_worker(campaign=campaign))
 		time.sleep(0.5)

@@ -75,7 +75,11 @@ def run_smtp_outage(
 			campaign, queued = _queue(account, messages, prefix, "SMTP outage")
 			progress(f"queued {queued} messages; the mail server goes away for {outage:g} s after {at:.0%}")
 			started = time.monotonic()
-			proc = _ready(start_worker(batch, lease, "--smtp-patience", str(max(3 * outage, 30))))
+			proc = _ready(
+				start_worker(
+					batch, lease, "--campaign", campaign, "--smtp-patience", str(max(3 * outage, 30))
+				)
+			)
 			while sink.messages < messages * at and proc.poll() is None:
 				time.sleep(0.005)
 			refused_before = proxy.stats()["refused"]
@@ -136,7 +140,7 @@ def run_db_cuts(
 			thresholds = sorted(int(messages * rnd.uniform(0.05, 0.9)) for _ in range(cuts))
 			started = time.monotonic()
 			cut_sessions, died, finished = 0, 0, []
-			proc = _ready(start_worker(batch, lease, "--db-port", str(proxy.port)))
+			proc = _ready(start_worker(batch, lease, "--campaign", campaign, "--db-port", str(proxy.port)))
 			while thresholds:
 				sent_before = sink.messages
 				while proc.poll() is None and (sink.messages < thresholds[0] or sink.messages == sent_before):
@@ -152,7 +156,9 @@ def run_db_cuts(
 				except subprocess.TimeoutExpired:  # it kept going on a new connection: let it finish
 					finished.append(fx.finish(proc))
 				progress(f"cut {cut_sessions} connection(s); {sink.messages} messages received so far")
-				proc = _ready(start_worker(batch, lease, "--db-port", str(proxy.port)))
+				proc = _ready(
+					start_worker(batch, lease, "--campaign", campaign, "--db-port", str(proxy.port))
+				)
 			if proc.poll() is None or proc.returncode == 0:
 				finished.append(fx.finish(proc))
 			elapsed = time.monotonic() - started

@@ -99,20 +99,25 @@ def worker_command(
 	profile: str | None = None,
 	wait_for_go: bool = False,
 	batches: int = 0,
+	campaign: str | None = None,
 ) -> list[str]:
+	"""`nurture-send` for the benchmarks, limited to their own `campaign` when given: a seeded
+	site's own due mail (other accounts, other servers) must not slow them down."""
 	return [
 		sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", frappe.local.site,
 		"recruit-crm", "nurture-send", "--until-empty", "--batch", str(batch), "--max-seconds", str(max_seconds),
 		"--batches", str(batches), *(["--profile", profile] if profile else []),
-		*(["--wait-for-go"] if wait_for_go else []),
+		*(["--wait-for-go"] if wait_for_go else []), *(["--campaign", campaign] if campaign else []),
 	]  # fmt: skip
 
 
-def start_worker(batch: int = 500, wait_for_go: bool = False) -> subprocess.Popen:
+def start_worker(
+	batch: int = 500, wait_for_go: bool = False, campaign: str | None = None
+) -> subprocess.Popen:
 	"""A real sending worker process (the CLI), which prints READY once it holds its claim lock;
 	with `wait_for_go` it then waits for `go(proc)` before it claims anything."""
 	return subprocess.Popen(
-		worker_command(batch, wait_for_go=wait_for_go),
+		worker_command(batch, wait_for_go=wait_for_go, campaign=campaign),
 		cwd=os.path.join(get_bench_path(), "sites"),
 		stdin=subprocess.PIPE if wait_for_go else subprocess.DEVNULL,
 		stdout=subprocess.PIPE,

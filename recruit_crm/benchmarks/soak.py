@@ -86,7 +86,7 @@ def run(minutes: float = 10, clients: int = 8, campaign_size: int = 5000, progre
 			# The campaign's sender: the same claim-and-send loop as a production sender job, as its
 			# own process (a shared bench's RQ queues may hold other sites' backlog).
 			sender = subprocess.Popen(
-				fx.worker_command(batch=100, max_seconds=minutes * 60),
+				fx.worker_command(batch=100, max_seconds=minutes * 60, campaign=campaign),
 				cwd=os.path.join(get_bench_path(), "sites"),
 				stdout=subprocess.DEVNULL,
 				stderr=subprocess.DEVNULL,

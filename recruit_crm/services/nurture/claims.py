@@ -85,11 +85,17 @@ class WorkerLostClaim(Exception):
 
 
 def claim(
-	token: str, batch_size: int = BATCH, now: datetime | None = None, lease: timedelta = LEASE
+	token: str,
+	batch_size: int = BATCH,
+	now: datetime | None = None,
+	lease: timedelta = LEASE,
+	campaign: str | None = None,
 ) -> list[dict]:
 	"""Take up to `batch_size` due messages for this worker (one short transaction), leased to it
-	for `lease` (the sender renews the lease while it works through them)."""
+	for `lease` (the sender renews the lease while it works through them); only `campaign`'s when
+	given (a sender started for one campaign, as the benchmarks and fault tests start theirs)."""
 	now = now or now_datetime()
+	only = "and nurture_campaign = %(campaign)s" if campaign else ""
 	if not frappe.db.sql("select get_lock(%s, 10)", CLAIM_LOCK)[0][0]:  # serialises cap accounting
 		return []
 	try:
@@ -97,9 +103,9 @@ def claim(
 			f"""select name, enrollment, nurture_campaign, candidate, recipient, email_account, step_key,
 				step_idx, variant, entry_round, attempt_count, pipeline_automation, job_applicant, interview,
 				idempotency_key, is_transactional
-			from `tab{MESSAGE}` where status = 'Queued' and due_at <= %s
-			order by due_at, name limit %s for update skip locked""",
-			(now, batch_size),
+			from `tab{MESSAGE}` where status = 'Queued' and due_at <= %(now)s {only}
+			order by due_at, name limit %(limit)s for update skip locked""",
+			{"now": now, "limit": batch_size, "campaign": campaign},
 			as_dict=True,
 		)
 		if not rows:

@@ -235,6 +235,7 @@ def send_due(
 	max_batches: int | None = None,
 	lease: timedelta | None = None,
 	smtp_patience: float = SMTP_PATIENCE,
+	campaign: str | None = None,
 ) -> dict:
 	"""Claim and send due messages until none are due or the time is up. Returns counts.
 
@@ -242,7 +243,8 @@ def send_due(
 	`max_batches` stops after that many claims (benchmarks send in rounds); `lease` is how long a
 	claim stays this worker's without renewal (`claims.LEASE`; the fault tests shorten it);
 	while the mail server is unreachable the worker retries with backoff for up to
-	`smtp_patience` seconds, then gives the rest of its claim back to the queue and stops.
+	`smtp_patience` seconds, then gives the rest of its claim back to the queue and stops;
+	`campaign` limits the claims to that campaign's messages.
 	"""
 	token = token or new_worker_token()
 	lease = lease or LEASE
@@ -258,7 +260,7 @@ def send_due(
 		claimed = 0
 		while (time.monotonic() - started < max_seconds or until_empty) and claimed != max_batches:
 			claim_started = time.monotonic()
-			batch = claim(token, batch_size, lease=lease)
+			batch = claim(token, batch_size, lease=lease, campaign=campaign)
 			claimed += 1
 			if not batch:
 				break

@@ -263,6 +263,20 @@ class TestCrashSafety(NurtureCase):
 		self.send()
 		self.assertEqual(self.sink.ids[f"rcn.{unknown.name}@{frappe.local.site}"], 1)
 
+	def test_a_sender_started_for_one_campaign_claims_only_its_messages(self):
+		mine, other = self.campaign(), self.campaign()
+		self.launch_with(mine, [self.person() for _ in range(2)])
+		self.launch_with(other, [self.person() for _ in range(3)])
+		token = "one-campaign-" + random_string(6)
+		claimed = claims.claim(token, 10, campaign=mine.name)
+		self.assertEqual({r.nurture_campaign for r in claimed}, {mine.name})
+		self.assertEqual(len(claimed), 2)
+		self.assertEqual(
+			[r.status for r in self.messages(other)], ["Queued"] * 3, "the other campaign is left queued"
+		)
+		self.assertEqual(claims.claim(token, 10, campaign=mine.name), [], "nothing more of its own is due")
+		delivery.recover()  # the claim's worker holds no lock: its rows end Unknown, not sent twice
+
 	def test_killing_real_workers_loses_and_duplicates_nothing(self):
 		from recruit_crm.benchmarks.nurture_crash import run_crash_test
 
