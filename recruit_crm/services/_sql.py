@@ -16,6 +16,10 @@ from pymysql.converters import escape_string
 import frappe
 
 CHUNK = 5000
+# Prefix for a statement filtering on a long IN list: MariaDB turns a list of 1,000 values or more
+# into a subquery over a table of them, and then often scans the filtered table whole instead of
+# reading the listed keys through their index.
+LISTED_KEYS = "set statement in_predicate_conversion_threshold=0 for "
 
 
 def _columns(columns: Sequence[str]) -> str:

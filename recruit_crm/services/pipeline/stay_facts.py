@@ -11,7 +11,7 @@ opening's department, refreshes the stays it touches. `refresh_all` backfills a 
 
 import frappe
 
-from recruit_crm.services._sql import name_ranges
+from recruit_crm.services._sql import LISTED_KEYS, name_ranges
 from recruit_crm.services.pipeline.workflow import APPLICANT, STAGE
 
 CHUNK = 5000
@@ -23,7 +23,7 @@ APPLICATION_FIELDS = ("job_title", "source", "rc_recruiter", "creation")
 def _refresh(applicants_sql: str, params: dict) -> None:
 	"""Every stay of the applications `applicants_sql` (a condition on `ja`) selects."""
 	frappe.db.sql(
-		f"""update `tab{STAGE}` s join `tab{APPLICANT}` ja on ja.name = s.job_applicant
+		f"""{LISTED_KEYS}update `tab{STAGE}` s join `tab{APPLICANT}` ja on ja.name = s.job_applicant
 			left join `tab{OPENING}` jo on jo.name = ja.job_title
 			join (
 				select f.name, row_number() over (
