@@ -21,21 +21,23 @@ APPLICATION_FIELDS = ("job_title", "source", "rc_recruiter", "creation")
 
 
 def _refresh(applicants_sql: str, params: dict) -> None:
-	"""Every stay of the applications `applicants_sql` (a condition on `ja`) selects."""
+	"""Every stay of the applications that `applicants_sql` selects: a condition on `{a}.job_applicant`,
+	written once for the stays updated and once for the stays numbered, so that both read the
+	listed applications' stays through the index that starts with `job_applicant`."""
 	frappe.db.sql(
 		f"""{LISTED_KEYS}update `tab{STAGE}` s join `tab{APPLICANT}` ja on ja.name = s.job_applicant
 			left join `tab{OPENING}` jo on jo.name = ja.job_title
 			join (
 				select f.name, row_number() over (
 					partition by f.job_applicant, f.state order by f.entered_at, f.name) as entry
-				from `tab{STAGE}` f join `tab{APPLICANT}` ja on ja.name = f.job_applicant
-				where {applicants_sql}
+				from `tab{STAGE}` f
+				where {applicants_sql.format(a="f")}
 			) n on n.name = s.name
 		set s.applied_at = ja.creation, s.job_opening = ja.job_title, s.department = jo.department,
 			s.applicant_source = ja.source, s.recruiter = ja.rc_recruiter,
 			s.seconds_in_stage = coalesce(timestampdiff(second, s.entered_at, s.left_at), 0),
 			s.is_first_entry = n.entry = 1
-		where {applicants_sql}""",
+		where {applicants_sql.format(a="s")}""",
 		params,
 	)
 
@@ -44,7 +46,7 @@ def refresh_stays(applicants: list[str]) -> None:
 	"""Copy the applications' facts onto all their stays, with each stay's own figures."""
 	names = sorted({a for a in applicants if a})
 	for start in range(0, len(names), CHUNK):
-		_refresh("ja.name in %(names)s", {"names": names[start : start + CHUNK]})
+		_refresh("{a}.job_applicant in %(names)s", {"names": names[start : start + CHUNK]})
 
 
 def application_changed(doc) -> None:
@@ -76,6 +78,6 @@ def refresh_all(chunk: int = 20_000, commit: bool = False) -> int:
 	applications walked."""
 	walked = 0
 	for first, last, count in name_ranges(APPLICANT, chunk, commit):
-		_refresh("ja.name >= %(first)s and ja.name <= %(last)s", {"first": first, "last": last})
+		_refresh("{a}.job_applicant between %(first)s and %(last)s", {"first": first, "last": last})
 		walked += count
 	return walked
