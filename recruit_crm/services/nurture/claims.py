@@ -96,6 +96,10 @@ def claim(
 	given (a sender started for one campaign, as the benchmarks and fault tests start theirs)."""
 	now = now or now_datetime()
 	only = "and nurture_campaign = %(campaign)s" if campaign else ""
+	# Mail of an account whose outgoing mail is disabled waits, untouched, until it is enabled.
+	disabled = frappe.get_all("Email Account", filters={"enable_outgoing": 0}, pluck="name")
+	if disabled:
+		only += " and (email_account is null or email_account not in %(disabled)s)"
 	if not frappe.db.sql("select get_lock(%s, 10)", CLAIM_LOCK)[0][0]:  # serialises cap accounting
 		return []
 	try:
@@ -105,7 +109,7 @@ def claim(
 				idempotency_key, is_transactional
 			from `tab{MESSAGE}` where status = 'Queued' and due_at <= %(now)s {only}
 			order by due_at, name limit %(limit)s for update skip locked""",
-			{"now": now, "limit": batch_size, "campaign": campaign},
+			{"now": now, "limit": batch_size, "campaign": campaign, "disabled": disabled},
 			as_dict=True,
 		)
 		if not rows:

@@ -33,7 +33,13 @@ class Accounts:
 		if name not in self.sessions:
 			try:
 				self.sessions[name] = self.sender(name).account.get_smtp_server().session
-			except (smtplib.SMTPException, OSError, frappe.ValidationError, frappe.OutgoingEmailError) as e:
+			except (
+				smtplib.SMTPException,
+				OSError,
+				frappe.ValidationError,
+				frappe.OutgoingEmailError,
+				frappe.AuthenticationError,  # the account's password is missing
+			) as e:
 				raise NotSent(f"Could not connect to the mail server: {e}") from e
 		return self.sessions[name]
 

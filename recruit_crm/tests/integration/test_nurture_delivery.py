@@ -277,6 +277,32 @@ class TestCrashSafety(NurtureCase):
 		self.assertEqual(claims.claim(token, 10, campaign=mine.name), [], "nothing more of its own is due")
 		delivery.recover()  # the claim's worker holds no lock: its rows end Unknown, not sent twice
 
+	def test_mail_of_an_account_with_outgoing_disabled_waits_untouched(self):
+		campaign = self.campaign()
+		self.launch_with(campaign, [self.person() for _ in range(2)])
+		token = "disabled-account-" + random_string(6)
+		frappe.db.set_value("Email Account", self.account, "enable_outgoing", 0)
+		try:
+			self.assertEqual(claims.claim(token, 10, campaign=campaign.name), [])
+			self.assertEqual([r.status for r in self.messages(campaign)], ["Queued", "Queued"])
+		finally:
+			frappe.db.set_value("Email Account", self.account, "enable_outgoing", 1)
+			frappe.db.commit()  # nosemgrep: the account is shared by the other tests
+		self.send()
+		self.assertEqual([r.status for r in self.messages(campaign)], ["Sent", "Sent"], "sent once enabled")
+
+	def test_an_account_without_its_password_is_not_sent_on_and_is_retried_later(self):
+		from recruit_crm.services.nurture.smtp_sessions import Accounts, NotSent
+
+		class NoPassword:
+			def get_smtp_server(self):
+				raise frappe.AuthenticationError("Password not found for Email Account X password")
+
+		accounts = Accounts()
+		accounts.info["X"] = frappe._dict(email="x@example.org", sender_name="X", account=NoPassword())
+		with self.assertRaises(NotSent):  # the sender waits, then gives the batch back to the queue
+			accounts.session("X")
+
 	def test_killing_real_workers_loses_and_duplicates_nothing(self):
 		from recruit_crm.benchmarks.nurture_crash import run_crash_test
 
