@@ -67,38 +67,44 @@ def applicant_filters(
 ) -> ApplicantFilters:
 	"""Conditions on applications (alias `ja`, opening alias `jo`) from a report's filters."""
 	period = period_of(filters, default_days)
-	out = ApplicantFilters(period=period, params={"from": period.start, "to": period.end})
-	if date_column:
-		out.conditions.append(f"{date_column} >= %(from)s and {date_column} < %(to)s")
-	for key, column in (
-		("job_opening", "ja.job_title"),
-		("department", "jo.department"),
-		("source", "ja.source"),
-		("recruiter", "ja.rc_recruiter"),
-	):
-		if filters.get(key):
-			out.conditions.append(f"{column} = %({key})s")
-			out.params[key] = filters[key]
-	_add_drive(out, filters, "ja.job_title")
-	return out
+	date_condition = f"{date_column} >= %(from)s and {date_column} < %(to)s" if date_column else None
+	return _filtered(filters, period, date_condition, APPLICATION_COLUMNS, "ja.job_title")
 
 
 def stay_filters(filters: dict, default_days: int = 90) -> ApplicantFilters:
 	"""The same conditions on stays (alias `s`, RC Application Stage) through the application
 	facts each stay carries: the stays of the applications `applicant_filters` selects."""
 	period = period_of(filters, default_days)
+	date_condition = "s.applied_at >= %(from)s and s.applied_at < %(to)s"
+	return _filtered(filters, period, date_condition, STAY_COLUMNS, "s.job_opening")
+
+
+# filter key -> the column it compares, on applications (`ja`, `jo`) and on stays (`s`)
+APPLICATION_COLUMNS = {
+	"job_opening": "ja.job_title",
+	"department": "jo.department",
+	"source": "ja.source",
+	"recruiter": "ja.rc_recruiter",
+}
+STAY_COLUMNS = {
+	"job_opening": "s.job_opening",
+	"department": "s.department",
+	"source": "s.applicant_source",
+	"recruiter": "s.recruiter",
+}
+
+
+def _filtered(
+	filters: dict, period, date_condition: str | None, columns: dict[str, str], opening_column: str
+) -> ApplicantFilters:
 	out = ApplicantFilters(period=period, params={"from": period.start, "to": period.end})
-	out.conditions.append("s.applied_at >= %(from)s and s.applied_at < %(to)s")
-	for key, column in (
-		("job_opening", "s.job_opening"),
-		("department", "s.department"),
-		("source", "s.applicant_source"),
-		("recruiter", "s.recruiter"),
-	):
+	if date_condition:
+		out.conditions.append(date_condition)
+	for key, column in columns.items():
 		if filters.get(key):
 			out.conditions.append(f"{column} = %({key})s")
 			out.params[key] = filters[key]
-	_add_drive(out, filters, "s.job_opening")
+	_add_drive(out, filters, opening_column)
 	return out
 
 

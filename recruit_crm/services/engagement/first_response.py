@@ -55,21 +55,21 @@ def touches_recorded(touchpoints: Sequence[tuple[str, str, str | None]], table: 
 
 def recompute(applicants: list[str]) -> None:
 	"""The applications' first response, from all their candidates' touchpoints."""
-	names = sorted({a for a in applicants if a})
-	for start in range(0, len(names), CHUNK):
-		frappe.db.sql(
-			f"update `tab{APPLICANT}` ja set ja.{FIELD} = {_FIRST_TOUCH} where ja.name in %(names)s",
-			{"names": names[start : start + CHUNK], "note": NOTE},
-		)
+	_recompute("ja.name", applicants)
 
 
 def recompute_for_candidates(candidates: list[str]) -> None:
 	"""Every application of these candidates (their touchpoints or applications moved)."""
-	people = sorted({c for c in candidates if c})
-	for start in range(0, len(people), CHUNK):
+	_recompute("ja.rc_candidate", candidates)
+
+
+def _recompute(column: str, keys: list[str]) -> None:
+	"""Recompute the first response of the applications whose `column` is one of `keys`."""
+	values = sorted({k for k in keys if k})
+	for start in range(0, len(values), CHUNK):
 		frappe.db.sql(
-			f"update `tab{APPLICANT}` ja set ja.{FIELD} = {_FIRST_TOUCH} where ja.rc_candidate in %(people)s",
-			{"people": people[start : start + CHUNK], "note": NOTE},
+			f"update `tab{APPLICANT}` ja set ja.{FIELD} = {_FIRST_TOUCH} where {column} in %(keys)s",
+			{"keys": values[start : start + CHUNK], "note": NOTE},
 		)
 
 
