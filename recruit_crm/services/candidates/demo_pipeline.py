@@ -25,7 +25,7 @@ from recruit_crm.services.pipeline import stay_facts, workflow
 from recruit_crm.services.pipeline.history import COLUMNS
 
 CANDIDATE = "RC Candidate"
-STAGE_COLUMNS = (*COLUMNS, "left_at", "days_in_stage")
+STAGE_COLUMNS = (*COLUMNS, "left_at", "days_in_stage", *stay_facts.FACT_COLUMNS)
 # A kind the Workflow lacks falls back as the install step places applications
 # (`history.place_existing_applications`): to the nearest earlier kind, else the first state.
 _FALLBACK = {
@@ -108,29 +108,48 @@ def placement(now: datetime) -> Placement | None:
 
 
 def write_stage_history(place: Placement, planned, openings: list[str], user: str) -> int:
-	"""One RC Application Stage row per stay of each planned application. Returns rows written."""
+	"""One RC Application Stage row per stay of each planned application, written with the facts
+	that `stay_facts` copies onto stays (the applications are new and the demo knows each fact, so
+	no refresh has to rewrite the rows). Returns rows written."""
+	departments = dict(
+		frappe.get_all(
+			"Job Opening", filters={"name": ["in", sorted(set(openings))]}, fields=["name", "department"],
+			as_list=True,
+		)
+	)  # fmt: skip
 	rows = []
 	for p in planned:
 		application = p.person.history.applications[p.index]
 		recruiter = p.person.row.get("recruiter") or user
+		opening = openings[application.opening]
 		before = None
+		entered_states: set[str] = set()
 		for stay in place.stays(application):
 			entered = str(stay.entered_at)
 			left = str(stay.left_at) if stay.left_at else None
 			kind = StageKind(stay.kind)
 			rows.append(
-				(entered, left or entered, user, user, 0, p.name, p.person.name, openings[application.opening],
-					stay.state, stay.kind, entered, user if kind == StageKind.APPLIED else recruiter,
+				(entered, left or entered, user, user, 0, p.name, p.person.name, opening, stay.state, stay.kind,
+					entered, user if kind == StageKind.APPLIED else recruiter,
 					_SOURCE.get(kind, MoveSource.RECRUITER).value, place.action(before, stay.state), stay.sla, 0,
-					left, round(days_in_stage(stay.entered_at, stay.left_at), 4) if stay.left_at else 0)
+					left, round(days_in_stage(stay.entered_at, stay.left_at), 4) if stay.left_at else 0,
+					*_facts(application, stay, departments.get(opening), p.person.row.get("source"),
+						stay.state not in entered_states))
 			)  # fmt: skip
+			entered_states.add(stay.state)
 			before = stay.state
 	names = sortable_names(len(rows), int(time.time() * 1000))
-	written = multi_row_insert(
+	return multi_row_insert(
 		workflow.STAGE, STAGE_COLUMNS, [(name, *row) for name, row in zip(names, rows, strict=True)]
 	)
-	stay_facts.refresh_stays([p.name for p in planned])  # what the reports read on each stay
-	return written
+
+
+def _facts(application, stay: Stay, department: str | None, source: str | None, first: bool) -> tuple:
+	"""`stay_facts.FACT_COLUMNS` of one stay, as `stay_facts.refresh_stays` would copy them: the
+	application's creation, opening and source (a set-based application has no recruiter), the
+	opening's department, the finished stay's whole seconds, and whether it is the first in its state."""
+	seconds = int((stay.left_at - stay.entered_at).total_seconds()) if stay.left_at else 0
+	return (str(application.applied_at), department, source, None, seconds, int(first))
 
 
 def settle_stages(people, hrms_worked: set[tuple[int, int]]) -> dict[str, int]:

@@ -18,6 +18,15 @@ CHUNK = 5000
 OPENING = "Job Opening"
 # The application fields copied onto its stays: a change of one of them refreshes the stays.
 APPLICATION_FIELDS = ("job_title", "source", "rc_recruiter", "creation")
+# The stay columns `_refresh` sets besides `job_opening` (a writer that knows them can insert them).
+FACT_COLUMNS = (
+	"applied_at",
+	"department",
+	"applicant_source",
+	"recruiter",
+	"seconds_in_stage",
+	"is_first_entry",
+)
 
 
 def _refresh(applicants_sql: str, params: dict) -> None:

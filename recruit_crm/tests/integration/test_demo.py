@@ -196,6 +196,27 @@ class TestDemo(RCTestCase):
 			for before, after in pairwise(history):
 				self.assertEqual(before.left_at, after.entered_at, "a stay ends when the next begins")
 
+	def test_stays_carry_the_facts_the_reports_copy(self):
+		"""The demo writes each stay with the facts `stay_facts` copies from its application; a
+		refresh of those applications finds nothing to change."""
+		from recruit_crm.services.pipeline import stay_facts
+
+		apps = frappe.db.sql(
+			"select name from `tabJob Applicant` where rc_candidate in %(names)s",
+			{"names": [p.name for p in self.people]},
+			pluck=True,
+		)
+		columns = ", ".join(("name", "job_opening", *stay_facts.FACT_COLUMNS))
+		query = (
+			f"select {columns} from `tabRC Application Stage` where job_applicant in %(apps)s order by name"
+		)
+		written = frappe.db.sql(query, {"apps": apps})
+		self.assertTrue(written)
+		self.assertTrue(all(row[1] and row[2] for row in written), "every stay has its opening and date")
+		self.assertTrue(any(row[6] for row in written), "finished stays have their seconds")
+		stay_facts.refresh_stays(apps)
+		self.assertEqual(frappe.db.sql(query, {"apps": apps}), written)
+
 	def test_hires_are_hired_people(self):
 		"""An accepted offer whose first day has come (its Hired touchpoint) makes the person Hired."""
 		names = [p.name for p in self.people]
