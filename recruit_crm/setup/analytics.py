@@ -1,10 +1,10 @@
 """Indexes the recruiter home and the decision reports read by (idempotent; run after install
 and migrate).
 
-RC Touchpoint (candidate, occurred_at, touchpoint_type, recruiter): "the first personal touch on
-this candidate after that time" (first-response times, the hot-not-contacted card, My Work) is
-then answered from the index alone, without reading each touchpoint row to see whether it names a
-recruiter.
+RC Touchpoint (candidate, occurred_at, touchpoint_type, job_opening, recruiter), made by the
+doctype (`rc_touchpoint.on_doctype_update`): "the first personal touch on this candidate after that
+time" (first-response times, the hot-not-contacted card, My Work) is answered from the index alone,
+without reading each touchpoint row to see whether it names a recruiter.
 RC Touchpoint (recruiter, occurred_at, touchpoint_type, candidate): touches per recruiter in a
 period (Recruiter Activity) read a range of this index instead of the whole table.
 RC Application Stage (job_applicant, stage_kind, entered_at, state, left_at): one application's
@@ -26,7 +26,6 @@ The tables are dropped with the app, so uninstall needs no step.
 
 import frappe
 
-TOUCHPOINT_INDEX = "rc_candidate_personal_touch"
 RECRUITER_INDEX = "rc_recruiter_touches"
 APPLICANT_STAYS_INDEX = "rc_applicant_kind_entered"
 HIRES_INDEX = "rc_kind_entered"
@@ -35,9 +34,6 @@ FUNNEL_MEDIAN_INDEX = "rc_state_seconds"
 
 
 def add_indexes() -> None:
-	frappe.db.add_index(
-		"RC Touchpoint", ["candidate", "occurred_at", "touchpoint_type", "recruiter"], TOUCHPOINT_INDEX
-	)
 	frappe.db.add_index(
 		"RC Touchpoint", ["recruiter", "occurred_at", "touchpoint_type", "candidate"], RECRUITER_INDEX
 	)

@@ -87,12 +87,16 @@ class RCTouchpoint(Document):
 			)
 
 
+CANDIDATE_INDEX = "rc_candidate_touches"
+CANDIDATE_INDEX_COLUMNS = ("candidate", "occurred_at", "touchpoint_type", "job_opening", "recruiter")
+# The two it replaces: (candidate, occurred_at, touchpoint_type) with job_opening, and with recruiter.
+REPLACED_INDEXES = ("candidate_occurred_at", "rc_candidate_personal_touch")
+
+
 def on_doctype_update() -> None:
 	# Timeline and scoring read (candidate, occurred_at); the extra columns make the scoring
-	# aggregate and signal lookups covered by the index.
-	frappe.db.add_index(
-		"RC Touchpoint",
-		["candidate", "occurred_at", "touchpoint_type", "job_opening"],
-		"candidate_occurred_at",
-	)
+	# aggregate and signal lookups (job_opening) and "the first personal touch on this candidate
+	# after that time" (recruiter: first-response times, My Work) covered by the index. One index
+	# serves both: every touchpoint written pays for each index it is in.
+	frappe.db.add_index("RC Touchpoint", list(CANDIDATE_INDEX_COLUMNS), CANDIDATE_INDEX)
 	frappe.db.add_index("RC Touchpoint", ["is_scored"], "is_scored")
