@@ -158,7 +158,7 @@ def _rebuild(candidates: int) -> list[Figure]:
 			ours_s=ours_s,
 			baseline_s=baseline_s,
 			baseline=f"raw INSERT ... SELECT of the same {rows} membership rows",
-			target_ratio=3,
+			target_ratio=2,
 			note=(
 				f"medians of 3; chunks of {smart.REBUILD_CHUNK} candidates; membership rows plus a "
 				"change-log row per join"

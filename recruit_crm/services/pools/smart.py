@@ -134,14 +134,15 @@ def _sync(
 				reason = values(reason), removed_at = null, removed_reason = null, modified = values(modified)""",
 			params,
 		)
-	# 3. Who leaves: active members in scope who no longer match (NULL counts as no match).
+	# 3. Who leaves: active members in scope who no longer match (NULL counts as no match). Those
+	# who joined in step 2 match by definition: their rule is not evaluated again.
 	_materialized_write(
 		f"""{hint}insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
 			creation, modified, owner, modified_by)
 		select concat(%(leave_prefix)s, c.name), %(pool)s, c.name, 'Left', %(stamp)s, %(actor)s,
 			%(left_reason)s, %(stamp)s, %(stamp)s, %(user)s, %(user)s
 		from `tab{MEMBER}` m join `tab{CANDIDATE}` c on c.name = m.candidate
-		where m.talent_pool = %(pool)s and m.removed_at is null and {scope_sql}
+		where m.talent_pool = %(pool)s and m.removed_at is null and m.added_at != %(stamp)s and {scope_sql}
 			and not coalesce({match}, 0)""",
 		params,
 	)
