@@ -108,9 +108,9 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 	Runs in the recording transaction. Per 5,000 candidates: one locking read (in name order, so
 	concurrent recorders cannot deadlock on each other) of each stored score decayed to `now` and
 	of which signals are inside the window; the new score and stage are derived by the domain;
-	then one UPDATE of scores and stages, one of the signal times that moved, and one insert of
-	stage changes, whatever the number of touchpoints. Rows travel as one JSON document per
-	statement (MariaDB JSON_TABLE), not as bound values.
+	then one UPDATE of scores, stages and the signal times that moved, and one insert of stage
+	changes, whatever the number of touchpoints. Rows travel as one JSON document per statement
+	(MariaDB JSON_TABLE), not as bound values.
 	"""
 	if not rows:
 		return
@@ -119,21 +119,36 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 	signal_names = [rule.signal for rule in rules.SIGNAL_RULES]
 	deltas: dict[str, float] = {}
 	signal_rows: dict[str, list] = {}  # candidate -> their signal-bearing touchpoints in this batch
+	weights, half_life, contribution = settings.weights, settings.half_life_days, rules.contribution
+	shows: dict[tuple[str, bool], bool] = {}  # (type, has_job) -> shows a signal (a handful of keys)
 	for candidate, touchpoint_type, occurred_at, has_job in rows:
-		deltas[candidate] = deltas.get(candidate, 0.0) + rules.contribution(
-			settings.weights.get(touchpoint_type, 0.0), occurred_at, now, settings.half_life_days
+		deltas[candidate] = deltas.get(candidate, 0.0) + contribution(
+			weights.get(touchpoint_type, 0.0), occurred_at, now, half_life
 		)
-		if rules.signals_of(touchpoint_type, has_job):
+		key = (touchpoint_type, has_job)
+		if key not in shows:
+			shows[key] = bool(rules.signals_of(touchpoint_type, has_job))
+		if shows[key]:
 			signal_rows.setdefault(candidate, []).append((touchpoint_type, occurred_at, has_job))
 	latest = {candidate: rules.latest_signal_times(tps) for candidate, tps in signal_rows.items()}
 	since = settings.signals_since(now)
 	flags = _signal_flags("c", rules.SIGNAL_COLUMNS, since)
 	# which stored signals are inside the window, as one bitmask (one column to parse, not four)
 	inside_mask = " + ".join(f"{1 << i} * coalesce({flags[s]}, 0)" for i, s in enumerate(signal_names))
-	score = rules.decayed_score_sql("c", _literal(now), settings.half_life_days)
+	inside_of = [
+		frozenset(s for i, s in enumerate(signal_names) if mask >> i & 1)
+		for mask in range(1 << len(signal_names))
+	]
+	# read as a double: the driver makes a float of it directly, not a Decimal
+	score = f"cast({rules.decayed_score_sql('c', _literal(now), settings.half_life_days)} as double)"
+	no_times = (None,) * len(signal_names)
 	name_only = _json_table("d", (("n", "varchar(140)"),))
-	scored = _json_table("d", (("n", "varchar(140)"), ("s", "decimal(21,9)"), ("st", "varchar(140)")))
-	timed = _json_table("d", [("n", "varchar(140)")] + [(s, "datetime(6)") for s in signal_names])
+	scored = _json_table(
+		"d",
+		[("n", "varchar(140)"), ("s", "decimal(21,9)"), ("st", "varchar(140)")]
+		+ [(s, "datetime(6)") for s in signal_names],
+	)
+	# a signal time only moves forward; a candidate without that signal in the batch keeps theirs
 	advance = ", ".join(
 		f"c.`{column}` = greatest(coalesce(c.`{column}`, d.`{s}`), coalesce(d.`{s}`, c.`{column}`))"
 		for s, column in ((s, rules.SIGNAL_COLUMNS[s]) for s in signal_names)
@@ -143,32 +158,30 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 	candidates = sorted(c for c, delta in deltas.items() if delta or c in latest)
 	for start in range(0, len(candidates), CHUNK):
 		chunk = candidates[start : start + CHUNK]
-		updates, moved, changes = [], [], []
+		updates, changes = [], []
 		for name, decayed, old_stage, inside in frappe.db.sql(
 			f"""select c.name, {score}, c.readiness_stage, {inside_mask}
 			from {name_only} join `tab{CANDIDATE}` c on c.name = d.n order by c.name for update""",
 			(_json([[name] for name in chunk]),),
 		):
-			new_score = flt(decayed) + deltas[name]
-			times = latest.get(name, {})
-			present = {signal for i, signal in enumerate(signal_names) if int(inside) >> i & 1}
-			present |= rules.signals_since(times, since)
-			stage = rules.stage_of(new_score, present, settings.thresholds)
-			updates.append((name, round(new_score, 4), stage))
+			new_score = (decayed or 0.0) + deltas[name]
+			present = inside_of[int(inside)]
+			times = latest.get(name)
 			if times:
-				moved.append((name, *(times.get(signal) for signal in signal_names)))
+				present = present | rules.signals_since(times, since)
+				moved = tuple(times.get(signal) for signal in signal_names)
+			else:
+				moved = no_times
+			stage = rules.stage_of(new_score, present, settings.thresholds)
+			updates.append((name, round(new_score, 4), stage, *moved))
 			if stage != (old_stage or ReadinessStage.COLD.value):
 				reason = rules.readiness(new_score, present, settings.thresholds)[1]
 				changes.append((name, old_stage, stage, new_score, reason))
 		frappe.db.sql(
 			f"""update {scored} join `tab{CANDIDATE}` c on c.name = d.n
-			set c.engagement_score = d.s, c.readiness_stage = d.st, c.engagement_updated_at = %s""",
+			set c.engagement_score = d.s, c.readiness_stage = d.st, c.engagement_updated_at = %s, {advance}""",
 			(_json(updates), now),
 		)
-		if moved:  # a signal time only moves forward
-			frappe.db.sql(
-				f"update {timed} join `tab{CANDIDATE}` c on c.name = d.n set {advance}", (_json(moved),)
-			)
 		_record_stage_changes(changes, now)
 
 
