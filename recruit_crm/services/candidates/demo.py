@@ -119,7 +119,7 @@ def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") ->
 		f"applications: {len(applicants)} set-based ({applied} Applied touchpoints, {stays} stage stays)"
 	)
 
-	hrms = demo_hrms.work_applications(worked, masters, rnd, now)
+	hrms, hires = demo_hrms.work_applications(worked, masters, rnd, now)
 	clock.lap(f"worked in HRMS: {hrms}")
 
 	touched = demo_engagement.record_histories(
@@ -140,6 +140,9 @@ def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") ->
 
 	members = demo_site.fill_pools(pools, people, masters.recruiters[0], rnd)
 	clock.lap(f"pools: {members}")
+
+	demo_hrms.hire(hires, hrms)  # last: each Employee saved clears the site's caches
+	clock.lap(f"hired from accepted offers: {hrms['Employee']} Employees")
 
 	return {
 		"people": sum(1 for p in people if p.name),

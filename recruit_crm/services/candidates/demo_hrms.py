@@ -24,10 +24,11 @@ def subset_size(people: int) -> int:
 	return min(MAX_APPLICATIONS, max(3, people // 15))
 
 
-def work_applications(planned, masters, rnd: random.Random, now: datetime) -> dict:
+def work_applications(planned, masters, rnd: random.Random, now: datetime) -> tuple[dict, list]:
 	"""Run each planned application through its pipeline; one failure skips that application only.
 
-	Returns counts of documents per doctype, plus `failed` and the first error when any.
+	Returns counts of documents per doctype, plus `failed` and the first error when any, and the
+	Employees their accepted offers call for, for `hire` to create last.
 	"""
 	counts = {"Job Applicant": 0, "Interview": 0, "Job Offer": 0, "Employee": 0, "failed": 0}
 	errors: list[str] = []
@@ -35,18 +36,27 @@ def work_applications(planned, masters, rnd: random.Random, now: datetime) -> di
 	for p in planned:
 		if not _isolated(lambda p=p: _count(_work(p, masters, rnd, now, hires), counts), errors):
 			counts["failed"] += 1
-	# Employees last, and only a few: ERPNext's Employee.on_update clears every cache of the site,
-	# so each hire has the documents after it load their doctypes' meta from the database again
-	# (about 2 s a hire). The other accepted offers stay accepted, their people not yet joined; a
-	# failed hire leaves its application as it was worked.
+	if errors:
+		counts["first_error"] = errors[0]
+	return counts, hires
+
+
+def hire(hires: list, counts: dict) -> None:
+	"""Create the first `MAX_HIRES` Employees, counted into `counts`.
+
+	The demo's last step, and only a few: ERPNext's Employee.on_update clears every cache of the
+	site, so whatever runs after a hire loads its doctypes' meta from the database again (about
+	2 s a hire). The other accepted offers stay accepted, their people not yet joined; a failed
+	hire leaves its application as it was worked.
+	"""
+	errors: list[str] = []
 	for hired_on, employee in hires[:MAX_HIRES]:
 		if _isolated(lambda d=hired_on, e=employee: _hire(d, e), errors):
 			counts["Employee"] += 1
 		else:
 			counts["failed"] += 1
-	if errors:
+	if errors and "first_error" not in counts:
 		counts["first_error"] = errors[0]
-	return counts
 
 
 def _count(doctypes, counts: dict) -> None:
@@ -77,7 +87,7 @@ def _isolated(work, errors: list[str]) -> bool:
 
 def _work(p, masters, rnd: random.Random, now: datetime, hires: list[tuple[date, dict]]):
 	"""Work one application through HRMS, yielding each document's doctype; its Employee, if
-	hired, is appended to `hires` for `work_applications` to create after all applications."""
+	hired, is appended to `hires` for `hire` to create at the end of the demo."""
 	application = p.person.history.applications[p.index]
 	row = p.person.row
 	opening = application.opening
