@@ -209,10 +209,24 @@ def _tick(counts: dict) -> None:
 	counts["ticks"] += 1
 
 
-def _rss_mb(psutil, proc) -> float:
+def _rss_mb(psutil, proc, children: bool = True) -> float:
+	"""Resident memory of `proc`, with its children's (gunicorn's workers) or without them.
+
+	The RQ worker is measured without: it forks a short-lived work-horse per job, whose pages
+	are mostly the parent's, counted a second time while the job runs. Its jobs' memory is
+	reported apart (`_job_rss_mb`)."""
 	try:
 		parent = psutil.Process(proc.pid)
-		return sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]) / 2**20
+		family = [parent, *parent.children(recursive=True)] if children else [parent]
+		return sum(p.memory_info().rss for p in family) / 2**20
+	except psutil.Error:
+		return 0.0
+
+
+def _job_rss_mb(psutil, proc) -> float:
+	"""Resident memory of the RQ worker's running work-horses (0 between jobs)."""
+	try:
+		return sum(p.memory_info().rss for p in psutil.Process(proc.pid).children(recursive=True)) / 2**20
 	except psutil.Error:
 		return 0.0
 
@@ -224,7 +238,8 @@ def _sample(psutil, server, worker, sender, elapsed: float, sent: int) -> dict:
 		"t_s": round(elapsed),
 		"db_connections": connections,
 		"web_rss_mb": round(_rss_mb(psutil, server), 1),
-		"worker_rss_mb": round(_rss_mb(psutil, worker), 1),
+		"worker_rss_mb": round(_rss_mb(psutil, worker, children=False), 1),
+		"job_rss_mb": round(_job_rss_mb(psutil, worker), 1),
 		"sender_rss_mb": round(_rss_mb(psutil, sender), 1) if sender.poll() is None else 0.0,
 		"error_logs": frappe.db.count("Error Log"),
 		"emails_received": sent,
@@ -234,7 +249,8 @@ def _sample(psutil, server, worker, sender, elapsed: float, sent: int) -> dict:
 def _line(s: dict) -> str:
 	return (
 		f"t={s['t_s']:>4}s connections={s['db_connections']} web={s['web_rss_mb']} MB "
-		f"worker={s['worker_rss_mb']} MB sender={s['sender_rss_mb']} MB error_logs={s['error_logs']} emails={s['emails_received']}"
+		f"worker={s['worker_rss_mb']} MB (job {s['job_rss_mb']} MB) sender={s['sender_rss_mb']} MB "
+		f"error_logs={s['error_logs']} emails={s['emails_received']}"
 	)
 
 
