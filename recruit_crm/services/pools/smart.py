@@ -3,6 +3,7 @@
 """
 
 import json
+import re
 from collections.abc import Iterable
 
 import frappe
@@ -27,6 +28,8 @@ from recruit_crm.services.pools.membership import (
 MATERIALIZE = "set statement optimizer_switch='in_to_exists=off' for "
 REBUILD_CHUNK = 50_000  # candidates per rebuild transaction
 SYNC_REBUILD_LIMIT = 20_000  # rebuild inline on save up to this many matches; enqueue above
+FEW_PEOPLE = 50  # upkeep for up to this many people reads every pool's verdict first
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def parse_rules(value) -> dict | None:
@@ -274,7 +277,9 @@ def _set_rebuild_status(pool: str, status: str) -> None:
 def refresh_smart_pools_for(candidates: Iterable[str]) -> dict[str, tuple[int, int]]:
 	"""Incremental upkeep: re-check every active smart pool for these people only.
 
-	Four statements per pool per batch of up to CHUNK candidates. Returns {pool: (joined, left)}.
+	Four statements per pool per batch of up to CHUNK candidates. For a few people (a document
+	saved), one statement first reads every pool's verdict on them and their memberships, and only
+	the pools that must change are synced. Returns {pool: (joined, left)}.
 	"""
 	names = sorted({c for c in candidates or [] if c})
 	if not names:
@@ -282,25 +287,61 @@ def refresh_smart_pools_for(candidates: Iterable[str]) -> dict[str, tuple[int, i
 	pools = frappe.get_all(
 		POOL, filters={"pool_type": "Smart", "is_active": 1}, fields=["name", "rules"], limit=0
 	)
-	changed: dict[str, tuple[int, int]] = {}
+	compiled: dict[str, CompiledRule] = {}
 	for pool in pools:
 		try:
-			compiled = compile_rules(parse_rules(pool.rules), frappe.utils.now_datetime(), _half_life())
+			compiled[pool.name] = compile_rules(
+				parse_rules(pool.rules), frappe.utils.now_datetime(), _half_life()
+			)
 		except RuleError:
 			continue  # saved rules were valid; a field removed since then must not block saves
+	if not compiled:
+		return {}
+	few = len(names) <= FEW_PEOPLE
+	scopes = _out_of_step(compiled, names) if few else dict.fromkeys(compiled, names)
+	changed: dict[str, tuple[int, int]] = {}
+	for pool, scope_names in scopes.items():
 		joined = left = 0
-		for start in range(0, len(names), CHUNK):
-			scope = names[start : start + CHUNK]
+		for start in range(0, len(scope_names), CHUNK):
+			scope = scope_names[start : start + CHUNK]
 			j, lft = _sync(
-				pool.name, compiled, "c.name in %(scope)s", {"scope": scope}, materialize=len(scope) > 500
+				pool, compiled[pool], "c.name in %(scope)s", {"scope": scope}, materialize=len(scope) > 500
 			)
 			joined += j
 			left += lft
 		if joined or left:
-			changed[pool.name] = (joined, left)
+			changed[pool] = (joined, left)
 	if changed:
 		update_member_counts(changed)
 	return changed
+
+
+def _out_of_step(compiled: dict[str, CompiledRule], names: list[str]) -> dict[str, list[str]]:
+	"""{pool: the people among `names` whose membership disagrees with its rule}, in one read.
+
+	Every pool's rule is evaluated as a column of one SELECT over these people, its placeholders
+	renamed apart (`%(pN)s` of the i-th pool becomes `%(r{i}_pN)s`), next to whether each is an
+	active member: a NULL verdict counts as no match, as in `_sync`."""
+	params: dict = {"names": names}
+	columns = []
+	for i, (pool, rule) in enumerate(compiled.items()):
+		sql = _PLACEHOLDER.sub(lambda m, i=i: f"%(r{i}_{m.group(1)})s", rule.sql)
+		params.update({f"r{i}_{key}": value for key, value in rule.params.items()})
+		params[f"pool{i}"] = pool
+		columns.append(
+			f"""coalesce(c.is_anonymized = 0 and {sql}, 0),
+			exists(select 1 from `tab{MEMBER}` m where m.talent_pool = %(pool{i})s and m.candidate = c.name
+				and m.removed_at is null)"""
+		)
+	pools = list(compiled)
+	stale: dict[str, list[str]] = {}
+	for row in frappe.db.sql(
+		f"select c.name, {', '.join(columns)} from `tab{CANDIDATE}` c where c.name in %(names)s", params
+	):
+		for i, pool in enumerate(pools):
+			if bool(row[1 + 2 * i]) != bool(row[2 + 2 * i]):
+				stale.setdefault(pool, []).append(row[0])
+	return stale
 
 
 def enqueue_all_rebuilds() -> None:

@@ -206,6 +206,29 @@ class TestSmartPools(RCTestCase):
 		)
 		self.assertEqual(frappe.db.get_value("RC Talent Pool", pool, "member_count"), 1)
 
+	def test_a_save_keeps_every_pool_to_its_own_rule(self):
+		"""A save re-checks all active smart pools in one read, each rule with its own bound values;
+		a rebuild afterwards finds nothing to fix."""
+		other_skill = ensure_skill(f"RCT {random_string(8)}")
+		advanced = make_talent_pool("Smart", skill_rule(self.skill, min_proficiency="Advanced")).name
+		other = make_talent_pool("Smart", skill_rule(other_skill)).name
+		nobody = make_talent_pool("Smart", skill_rule(other_skill, min_proficiency="Expert")).name
+		self.assertEqual((active(advanced), active(other), active(nobody)), ({self.expert}, set(), set()))
+		doc = frappe.get_doc("RC Candidate", self.beginner)
+		doc.skills[0].proficiency = "Advanced"
+		doc.append("skills", {"skill": other_skill, "proficiency": "Beginner", "years": 1})
+		doc.save()
+		doc = frappe.get_doc("RC Candidate", self.expert)
+		doc.set("skills", [])
+		doc.save()
+		self.assertEqual(active(advanced), {self.beginner})
+		self.assertEqual(active(other), {self.beginner})
+		self.assertEqual(active(nobody), set())
+		self.assertEqual(smart.refresh_smart_pools_for([self.beginner, self.expert, self.other]), {})
+		for pool in (advanced, other, nobody):
+			result = smart.rebuild_smart_pool(pool)
+			self.assertEqual((result["joined"], result["left"]), (0, 0), pool)
+
 	def test_application_change_updates_history_rules(self):
 		from recruit_crm.tests.factories import ensure_designation, make_job_opening
 
