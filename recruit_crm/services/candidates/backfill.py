@@ -11,7 +11,7 @@ from recruit_crm.domain.candidates import (
 )
 from recruit_crm.domain.types import CrmStage
 from recruit_crm.services.candidates.records import CANDIDATE, refresh_candidates
-from recruit_crm.services.candidates.search_index import index_candidates
+from recruit_crm.services.candidates.search_index import forget_on_rollback, index_candidates
 from recruit_crm.services.engagement import first_response
 
 
@@ -119,6 +119,7 @@ def _bulk_create_missing_candidates(by_email: dict[str, dict]) -> None:
 			ignore_duplicates=True,
 		)
 		index_candidates([v[0] for v in values])
+		forget_on_rollback([v[0] for v in values])
 
 
 def _link_applicants_by_email(applicant_names: list[str]) -> int:

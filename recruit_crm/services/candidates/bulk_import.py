@@ -24,7 +24,11 @@ from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import EDUCATION_RANK, PROFICIENCY_RANK, CrmStage
 from recruit_crm.services._sql import multi_row_insert
 from recruit_crm.services.candidates.records import refresh_top_skills
-from recruit_crm.services.candidates.search_index import index_candidates, index_rows
+from recruit_crm.services.candidates.search_index import (
+	forget_on_rollback,
+	index_candidates,
+	index_rows,
+)
 
 CANDIDATE = "RC Candidate"
 CHUNK = 5000
@@ -202,6 +206,7 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 	_add_tags(rows, target, created=created)
 	# New candidates are indexed from the values just inserted; merged ones from what they hold now.
 	index_rows([{**r, "name": names[r["email"]]} for r in new_rows if r["email"] in names])
+	forget_on_rollback(sorted(created))
 	index_candidates(sorted(set(existing.values())))
 
 

@@ -56,6 +56,27 @@ def index_rows(rows: list[dict]) -> int:
 	)
 
 
+def forget_on_rollback(names: list[str]) -> None:
+	"""Remove these candidates' search-index rows if the transaction that created them rolls back.
+
+	`__global_search` is MyISAM: its rows are written at once and survive a rollback, which would
+	leave the search bar offering people who do not exist (a failed import of 100k would leave
+	100k). For candidates created in this transaction only; a rollback to a savepoint does not
+	run it."""
+	names = [n for n in names if n]
+	if not names or _disabled():
+		return
+
+	def forget() -> None:
+		for start in range(0, len(names), CHUNK):
+			frappe.db.sql(
+				"delete from `__global_search` where doctype = %s and name in %s",
+				(CANDIDATE, tuple(names[start : start + CHUNK])),
+			)
+
+	frappe.db.after_rollback.add(forget)
+
+
 def _disabled() -> bool:
 	return bool(frappe.local.conf.get("disable_global_search"))
 

@@ -265,6 +265,23 @@ class TestFoundFromTheSearchBar(RCTestCase):
 			frappe.db.rollback()
 			frappe.db.sql("delete from `__global_search` where name = %s", name)
 
+	def test_a_rolled_back_import_leaves_nobody_in_the_search_bar(self):
+		"""The search index is MyISAM and keeps its rows through a rollback: the import removes
+		the rows of the people it created when its transaction rolls back."""
+		tag = f"rcghost{random_string(8).lower()}"
+		report = import_candidates(
+			[{"full_name": f"Ghost {tag} {i}", "email": f"{tag}.{i}@example.org"} for i in range(3)]
+		)
+		indexed = "select count(*) from `__global_search` where doctype = 'RC Candidate' and name in %s"
+		names = tuple(report.created_names)
+		try:
+			self.assertEqual(frappe.db.sql(indexed, (names,))[0][0], 3)
+			frappe.db.rollback()
+			self.assertFalse(frappe.db.exists("RC Candidate", names[0]))
+			self.assertEqual(frappe.db.sql(indexed, (names,))[0][0], 0, "no ghosts in the search bar")
+		finally:
+			frappe.db.sql("delete from `__global_search` where name in %s", (names,))
+
 	def test_top_skills_in_sql_match_the_domain(self):
 		from recruit_crm.domain.candidates import top_skills
 		from recruit_crm.services.candidates.records import refresh_top_skills
