@@ -145,7 +145,7 @@ def _sync(
 		select concat(%(leave_prefix)s, c.name), %(pool)s, c.name, 'Left', %(stamp)s, %(actor)s,
 			%(left_reason)s, %(stamp)s, %(stamp)s, %(user)s, %(user)s
 		from `tab{MEMBER}` m join `tab{CANDIDATE}` c on c.name = m.candidate
-		where m.talent_pool = %(pool)s and m.removed_at is null and m.added_at != %(stamp)s and {scope_sql}
+		where m.talent_pool = %(pool)s and m.removed_at is null and not m.added_at <=> %(stamp)s and {scope_sql}
 			and not coalesce({match}, 0)""",
 		params,
 	)

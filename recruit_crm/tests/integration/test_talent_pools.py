@@ -229,6 +229,20 @@ class TestSmartPools(RCTestCase):
 			result = smart.rebuild_smart_pool(pool)
 			self.assertEqual((result["joined"], result["left"]), (0, 0), pool)
 
+	def test_a_member_without_a_joining_date_still_leaves(self):
+		"""Members added outside the app (a data import) may have no `added_at`: a sync skips only
+		those it added itself, so they still leave when the rule stops matching."""
+		pool = make_talent_pool("Smart", skill_rule(self.skill)).name
+		self.assertEqual(active(pool), {self.expert, self.beginner})
+		frappe.db.sql(
+			"update `tabRC Talent Pool Member` set added_at = null where talent_pool = %s and candidate = %s",
+			(pool, self.beginner),
+		)
+		frappe.db.sql("delete from `tabRC Candidate Skill` where parent = %s", self.beginner)
+		result = smart.rebuild_smart_pool(pool)
+		self.assertEqual((result["joined"], result["left"]), (0, 1))
+		self.assertEqual(active(pool), {self.expert})
+
 	def test_application_change_updates_history_rules(self):
 		from recruit_crm.tests.factories import ensure_designation, make_job_opening
 
