@@ -7,7 +7,7 @@ consequences (scores, logs, counters).
 """
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from pymysql.constants import COMMAND
 from pymysql.constants.SERVER_STATUS import SERVER_STATUS_NO_BACKSLASH_ESCAPES
@@ -109,6 +109,23 @@ def _execute_chunks(head: str, chunks: list[Sequence[Sequence]], tail: str) -> i
 			with contextlib.suppress(Exception):
 				conn._read_query_result()
 	return affected
+
+
+def send(query: str, params) -> Callable[[], int]:
+	"""Send one statement without waiting for its reply; returns the function that waits for it
+	(rows affected, or the statement's error as `db.sql` raises it).
+
+	For a caller with work to do while the server runs the statement. Nothing else may use the
+	connection until the reply is read, and it must be read, also when the caller fails. Values are
+	bound by the driver's own `mogrify`, as `db.sql` binds them."""
+	db = frappe.db
+	if not db._conn:
+		db.connect()
+	conn = db._conn
+	sql = db.mogrify(query, params)
+	db.check_transaction_status(sql)
+	conn._execute_command(COMMAND.COM_QUERY, sql.encode(conn.encoding, "surrogateescape"))
+	return lambda: _reply(db, conn)
 
 
 def _reply(db, conn) -> int:

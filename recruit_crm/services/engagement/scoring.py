@@ -16,7 +16,7 @@ from frappe.utils import cint, flt, now_datetime
 from recruit_crm.domain import scoring as rules
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import ReadinessStage
-from recruit_crm.services._sql import bulk_update_by_name
+from recruit_crm.services._sql import bulk_update_by_name, send
 
 CANDIDATE = "RC Candidate"
 TOUCHPOINT = "RC Touchpoint"
@@ -156,33 +156,50 @@ def apply_rows(rows: list[tuple[str, str, datetime, bool]], now: datetime | None
 	# A candidate whose new touchpoints weigh nothing and show no signal (a sent or delivered
 	# email, a note) keeps a stored score that is still exact and a stage that cannot move.
 	candidates = sorted(c for c, delta in deltas.items() if delta or c in latest)
-	for start in range(0, len(candidates), CHUNK):
-		chunk = candidates[start : start + CHUNK]
-		updates, changes = [], []
-		for name, decayed, old_stage, inside in frappe.db.sql(
+	chunks = [candidates[start : start + CHUNK] for start in range(0, len(candidates), CHUNK)]
+
+	def locked(chunk: list[str]) -> list[tuple]:
+		return frappe.db.sql(
 			f"""select c.name, {score}, c.readiness_stage, {inside_mask}
 			from {name_only} join `tab{CANDIDATE}` c on c.name = d.n order by c.name for update""",
 			(_json([[name] for name in chunk]),),
-		):
-			new_score = (decayed or 0.0) + deltas[name]
-			present = inside_of[int(inside)]
-			times = latest.get(name)
-			if times:
-				present = present | rules.signals_since(times, since)
-				moved = tuple(times.get(signal) for signal in signal_names)
-			else:
-				moved = no_times
-			stage = rules.stage_of(new_score, present, settings.thresholds)
-			updates.append((name, round(new_score, 4), stage, *moved))
-			if stage != (old_stage or ReadinessStage.COLD.value):
-				reason = rules.readiness(new_score, present, settings.thresholds)[1]
-				changes.append((name, old_stage, stage, new_score, reason))
-		frappe.db.sql(
-			f"""update {scored} join `tab{CANDIDATE}` c on c.name = d.n
-			set c.engagement_score = d.s, c.readiness_stage = d.st, c.engagement_updated_at = %s, {advance}""",
-			(_json(updates), now),
 		)
-		_record_stage_changes(changes, now)
+
+	# Each chunk's UPDATE runs on the server while the next chunk's new scores are worked out
+	# here: its rows are read (and locked, still in name order) before the UPDATE is sent.
+	changes: list[tuple] = []
+	rows = locked(chunks[0]) if chunks else []
+	in_flight = None
+	try:
+		for index in range(len(chunks)):
+			updates = []
+			for name, decayed, old_stage, inside in rows:
+				new_score = (decayed or 0.0) + deltas[name]
+				present = inside_of[int(inside)]
+				times = latest.get(name)
+				if times:
+					present = present | rules.signals_since(times, since)
+					moved = tuple(times.get(signal) for signal in signal_names)
+				else:
+					moved = no_times
+				stage = rules.stage_of(new_score, present, settings.thresholds)
+				updates.append((name, round(new_score, 4), stage, *moved))
+				if stage != (old_stage or ReadinessStage.COLD.value):
+					reason = rules.readiness(new_score, present, settings.thresholds)[1]
+					changes.append((name, old_stage, stage, new_score, reason))
+			if in_flight:
+				in_flight, wait = None, in_flight
+				wait()
+			rows = locked(chunks[index + 1]) if index + 1 < len(chunks) else []
+			in_flight = send(
+				f"""update {scored} join `tab{CANDIDATE}` c on c.name = d.n
+				set c.engagement_score = d.s, c.readiness_stage = d.st, c.engagement_updated_at = %s, {advance}""",
+				(_json(updates), now),
+			)
+	finally:
+		if in_flight:
+			in_flight()
+	_record_stage_changes(changes, now)
 
 
 def _literal(moment: datetime) -> str:

@@ -46,6 +46,41 @@ class TestEngagement(RCTestCase):
 		expected = 1 * 0.5**3 + 3 * 0.5 + 8 * 0.5 ** (2 / 30) + 5 * 0.5 ** (1 / 30)
 		self.assertAlmostEqual(recomputed.engagement_score, expected, places=2)
 
+	def test_scores_of_many_chunks_match_the_full_recompute(self):
+		"""The incremental path works out each chunk while the previous chunk's UPDATE runs: with
+		chunks of two, five people's scores, stages and signal times equal the recompute's, and the
+		connection is usable afterwards."""
+		people = [make_candidate().name for _ in range(5)]
+		with patch.object(scoring, "CHUNK", 2):
+			for person in people:
+				self.record_history(person)
+			touchpoints.record_many(
+				[{"candidate": p, "touchpoint_type": "Meeting", "occurred_at": self.now} for p in people]
+			)
+		fields = ["engagement_score", "readiness_stage", *rules.SIGNAL_COLUMNS.values()]
+		incremental = {p: frappe.db.get_value("RC Candidate", p, fields, as_dict=True) for p in people}
+		scoring.recompute(people)
+		for person in people:
+			again = frappe.db.get_value("RC Candidate", person, fields, as_dict=True)
+			self.assertAlmostEqual(incremental[person].engagement_score, again.engagement_score, places=2)
+			self.assertEqual(
+				{k: v for k, v in incremental[person].items() if k != "engagement_score"},
+				{k: v for k, v in again.items() if k != "engagement_score"},
+			)
+
+	def test_a_failed_chunk_leaves_the_connection_usable(self):
+		"""A failure while a chunk's UPDATE is in flight still reads its reply before raising."""
+		people = [make_candidate().name for _ in range(3)]
+		rows = [(p, "Meeting", self.now, False) for p in people]
+		stages = [scoring.ReadinessStage.WARM.value, RuntimeError("boom")]
+		with (
+			patch.object(scoring, "CHUNK", 1),
+			patch.object(scoring.rules, "stage_of", side_effect=stages),
+			self.assertRaises(RuntimeError),
+		):
+			scoring.apply_rows(rows, self.now)
+		self.assertEqual(frappe.db.sql("select 1")[0][0], 1)
+
 	def test_the_breakdown_explains_the_stored_score(self):
 		self.record_history(self.candidate)
 		explained = scoring.explain(self.candidate)
