@@ -9,6 +9,7 @@ site's own tables are never touched.
 """
 
 import random
+import statistics
 import time
 from datetime import timedelta
 
@@ -168,15 +169,22 @@ def bench_touchpoints(touchpoints: int = 1_000_000, incremental: int = 100_000, 
 		newest = frappe.db.sql(
 			"select name from `tabRC Bench Touchpoint` order by name desc limit %s", incremental, pluck=True
 		)
-		update_s, _ = timed(
-			lambda: scoring.apply_rows(
+
+		def apply():
+			scoring.apply_rows(
 				[
 					(r["candidate"], r["touchpoint_type"], r["occurred_at"], r["job_opening"] is not None)
 					for r in new_rows
 				]
 			)
-		)
-		frappe.db.commit()  # nosemgrep: scratch tables only
+
+		# Three times over the same batch (the scores it leaves do not matter here): the same
+		# work each time, and a median, as for the baseline.
+		update_times = []
+		for _ in range(3):
+			update_times.append(timed(apply)[0])
+			frappe.db.commit()  # nosemgrep: scratch tables only
+		update_s = statistics.median(update_times)
 		distinct = len({r["candidate"] for r in new_rows})
 
 		def group_new():
@@ -190,9 +198,11 @@ def bench_touchpoints(touchpoints: int = 1_000_000, incremental: int = 100_000, 
 			Figure(
 				name=f"incremental score update for {incremental:,} new touchpoints ({distinct:,} candidates)",
 				ours_s=update_s,
-				baseline_s=_best_of(3, group_new),
+				baseline_s=statistics.median(timed(group_new)[0] for _ in range(3)),
 				baseline="bare GROUP BY candidate over the new rows",
-				note=f"target < 5 s: {'met' if update_s < 5 else 'MISSED'}; inserting the batch took "
+				target_ratio=3,
+				note=f"medians of 3 (ours {', '.join(f'{t:.2f}' for t in update_times)} s); target < 5 s: "
+				f"{'met' if update_s < 5 else 'MISSED'}; inserting the batch took "
 				f"{insert_s:.1f} s, {insert_s + update_s:.1f} s in all",
 			)
 		)
