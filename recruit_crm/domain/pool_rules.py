@@ -161,15 +161,20 @@ def field_catalog() -> list[dict]:
 	return [spec.as_dict() for spec in FIELDS.values()]
 
 
-def compile_rules(rules: Any, now: datetime | None = None, score_half_life_days: float = 0.0) -> CompiledRule:
+def compile_rules(
+	rules: Any, now: datetime | None = None, score_half_life_days: float = 0.0, param_prefix: str = "p"
+) -> CompiledRule:
 	"""Validate `rules` and compile them to a parameterised SQL condition.
+
+	Parameters are named `{param_prefix}0`, `{param_prefix}1`, ...: rules compiled with different
+	prefixes can share one statement.
 
 	Engagement scores are stored as of their last update; with a half-life they are compared at
 	their value `now` (which makes the rule time-relative).
 	Raises RuleError naming the offending condition (by position) and the problem.
 	An empty rule set matches nobody: a smart pool must say who belongs in it.
 	"""
-	compiler = _Compiler(now or datetime(1970, 1, 1), score_half_life_days)
+	compiler = _Compiler(now or datetime(1970, 1, 1), score_half_life_days, param_prefix)
 	if not isinstance(rules, dict):
 		raise RuleError("Rules must be a group object with 'match' and 'conditions'.")
 	sql = compiler.group(rules, path="Rules", depth=1)
@@ -188,15 +193,16 @@ _TAG_RE = re.compile(r"^[^,]{1,140}$")
 
 
 class _Compiler:
-	def __init__(self, now: datetime, score_half_life_days: float = 0.0):
+	def __init__(self, now: datetime, score_half_life_days: float = 0.0, param_prefix: str = "p"):
 		self.now = now
 		self.score_half_life_days = score_half_life_days
+		self.param_prefix = param_prefix
 		self.params: dict[str, Any] = {}
 		self.count = 0
 		self.time_relative = False
 
 	def param(self, value: Any) -> str:
-		key = f"p{len(self.params)}"
+		key = f"{self.param_prefix}{len(self.params)}"
 		self.params[key] = value
 		return f"%({key})s"
 

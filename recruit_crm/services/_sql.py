@@ -65,10 +65,7 @@ def _execute_chunks(head: str, chunks: list[Sequence[Sequence]], tail: str) -> i
 	the previous statement, whose reply is read before the next is sent (and before this
 	returns or raises), so the connection is never left with a reply unread.
 	"""
-	db = frappe.db
-	if not db._conn:
-		db.connect()
-	conn = db._conn
+	db, conn = _connection()
 	literal = conn.literal
 	# `conn.escape_string`, without its check per value
 	quote = conn.escape_string if conn.server_status & SERVER_STATUS_NO_BACKSLASH_ESCAPES else escape_string
@@ -97,10 +94,7 @@ def _execute_chunks(head: str, chunks: list[Sequence[Sequence]], tail: str) -> i
 			if pending:
 				pending = False
 				affected += _reply(db, conn)
-			db.check_transaction_status(head)
-			conn._execute_command(
-				COMMAND.COM_QUERY, (head + body + tail).encode(conn.encoding, "surrogateescape")
-			)
+			_dispatch(db, conn, head + body + tail, counted_as=head)
 			pending = True
 		pending = False
 		affected += _reply(db, conn)
@@ -118,14 +112,24 @@ def send(query: str, params) -> Callable[[], int]:
 	For a caller with work to do while the server runs the statement. Nothing else may use the
 	connection until the reply is read, and it must be read, also when the caller fails. Values are
 	bound by the driver's own `mogrify`, as `db.sql` binds them."""
+	db, conn = _connection()
+	_dispatch(db, conn, db.mogrify(query, params))
+	return lambda: _reply(db, conn)
+
+
+def _connection():
+	"""(frappe.db, its open pymysql connection)."""
 	db = frappe.db
 	if not db._conn:
 		db.connect()
-	conn = db._conn
-	sql = db.mogrify(query, params)
-	db.check_transaction_status(sql)
+	return db, db._conn
+
+
+def _dispatch(db, conn, sql: str, counted_as: str | None = None) -> None:
+	"""Send `sql` without reading its reply, counted as `db.sql` counts a write (by the statement's
+	start, `counted_as` when given)."""
+	db.check_transaction_status(counted_as or sql)
 	conn._execute_command(COMMAND.COM_QUERY, sql.encode(conn.encoding, "surrogateescape"))
-	return lambda: _reply(db, conn)
 
 
 def _reply(db, conn) -> int:

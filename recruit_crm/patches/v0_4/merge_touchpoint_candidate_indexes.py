@@ -10,7 +10,6 @@ from recruit_crm.recruit_crm.doctype.rc_touchpoint import rc_touchpoint
 def execute():
 	rc_touchpoint.on_doctype_update()  # the new index first, so reads never lose their path
 	table = "tabRC Touchpoint"
-	present = {row.Key_name for row in frappe.db.sql(f"show index from `{table}`", as_dict=True)}
 	for index in rc_touchpoint.REPLACED_INDEXES:
-		if index in present:
+		if frappe.db.has_index(table, index):
 			frappe.db.sql_ddl(f"alter table `{table}` drop index `{index}`")

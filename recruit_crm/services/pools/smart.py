@@ -3,7 +3,6 @@
 """
 
 import json
-import re
 from collections.abc import Iterable
 
 import frappe
@@ -29,7 +28,6 @@ MATERIALIZE = "set statement optimizer_switch='in_to_exists=off' for "
 REBUILD_CHUNK = 50_000  # candidates per rebuild transaction
 SYNC_REBUILD_LIMIT = 20_000  # rebuild inline on save up to this many matches; enqueue above
 FEW_PEOPLE = 50  # upkeep for up to this many people reads every pool's verdict first
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def parse_rules(value) -> dict | None:
@@ -288,10 +286,10 @@ def refresh_smart_pools_for(candidates: Iterable[str]) -> dict[str, tuple[int, i
 		POOL, filters={"pool_type": "Smart", "is_active": 1}, fields=["name", "rules"], limit=0
 	)
 	compiled: dict[str, CompiledRule] = {}
-	for pool in pools:
-		try:
+	for i, pool in enumerate(pools):
+		try:  # parameters named apart per pool, so that `_out_of_step` reads all pools in one statement
 			compiled[pool.name] = compile_rules(
-				parse_rules(pool.rules), frappe.utils.now_datetime(), _half_life()
+				parse_rules(pool.rules), frappe.utils.now_datetime(), _half_life(), param_prefix=f"r{i}_p"
 			)
 		except RuleError:
 			continue  # saved rules were valid; a field removed since then must not block saves
@@ -319,17 +317,16 @@ def refresh_smart_pools_for(candidates: Iterable[str]) -> dict[str, tuple[int, i
 def _out_of_step(compiled: dict[str, CompiledRule], names: list[str]) -> dict[str, list[str]]:
 	"""{pool: the people among `names` whose membership disagrees with its rule}, in one read.
 
-	Every pool's rule is evaluated as a column of one SELECT over these people, its placeholders
-	renamed apart (`%(pN)s` of the i-th pool becomes `%(r{i}_pN)s`), next to whether each is an
-	active member: a NULL verdict counts as no match, as in `_sync`."""
+	Every pool's rule (compiled with parameters named apart) is evaluated as a column of one
+	SELECT over these people, next to whether each is an active member: a NULL verdict counts as
+	no match, as in `_sync`."""
 	params: dict = {"names": names}
 	columns = []
 	for i, (pool, rule) in enumerate(compiled.items()):
-		sql = _PLACEHOLDER.sub(lambda m, i=i: f"%(r{i}_{m.group(1)})s", rule.sql)
-		params.update({f"r{i}_{key}": value for key, value in rule.params.items()})
+		params.update(rule.params)
 		params[f"pool{i}"] = pool
 		columns.append(
-			f"""coalesce(c.is_anonymized = 0 and {sql}, 0),
+			f"""coalesce(c.is_anonymized = 0 and {rule.sql}, 0),
 			exists(select 1 from `tab{MEMBER}` m where m.talent_pool = %(pool{i})s and m.candidate = c.name
 				and m.removed_at is null)"""
 		)
