@@ -7,6 +7,8 @@ consequences (scores, logs, counters).
 """
 
 import contextlib
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 
 from pymysql.constants import COMMAND
@@ -35,19 +37,25 @@ def multi_row_insert(
 	on_duplicate: str | None = None,
 	chunk: int = CHUNK,
 	table: str | None = None,
+	writer: "SideWriter | None" = None,
 ) -> int:
 	"""Insert `values` (one tuple per row, in `columns` order) into `doctype`'s table.
 
 	`ignore` skips rows whose keys exist (INSERT IGNORE); `on_duplicate` is the assignment list of
 	an ON DUPLICATE KEY UPDATE clause (column names only, never values). Returns the rows affected
 	as MariaDB counts them (an upsert that changes a row counts 2). `table` names a table that is
-	not a doctype's (such as `__global_search`).
+	not a doctype's (such as `__global_search`). With a `writer` the statements run on its
+	connection instead, in the background, and this returns the rows handed to it.
 	"""
 	if not values:
 		return 0
 	verb = "insert ignore" if ignore else "insert"
 	tail = f" on duplicate key update {on_duplicate}" if on_duplicate else ""
 	head = f"{verb} into `{table or 'tab' + doctype}` ({_columns(columns)}) values "
+	if writer is not None:
+		for start in range(0, len(values), chunk):
+			writer.put(head + _rows_sql(writer.conn, values[start : start + chunk]) + tail)
+		return len(values)
 	return _execute_chunks(
 		head, [values[start : start + chunk] for start in range(0, len(values), chunk)], tail
 	)
@@ -56,41 +64,18 @@ def multi_row_insert(
 def _execute_chunks(head: str, chunks: list[Sequence[Sequence]], tail: str) -> int:
 	"""Run `head` + each chunk's rows as literals + `tail`; returns the rows affected in all.
 
-	The values are escaped exactly as the driver escapes bound parameters (pymysql interpolates
-	them client-side with these same rules: strings through its escape table, everything else
-	through `Connection.literal`), written here in one pass instead of a chain of calls per
-	value, which is what a 100k-row write spent most of its time on. The statements go to the
+	The values are written out by `_rows_sql` in one pass instead of a chain of calls per value,
+	which is what a 100k-row write spent most of its time on. The statements go to the
 	connection as they are (Frappe's `db.sql` would rewrite `ifnull(` inside the literals too),
 	each write counted as `db.sql` counts it. The next chunk is written out while the server runs
 	the previous statement, whose reply is read before the next is sent (and before this
 	returns or raises), so the connection is never left with a reply unread.
 	"""
 	db, conn = _connection()
-	literal = conn.literal
-	# `conn.escape_string`, without its check per value
-	quote = conn.escape_string if conn.server_status & SERVER_STATUS_NO_BACKSLASH_ESCAPES else escape_string
 	affected, pending = 0, False
 	try:
 		for rows in chunks:
-			body = ",".join(
-				[
-					"("
-					+ ",".join(
-						[
-							"'" + quote(v) + "'"
-							if type(v) is str
-							else "NULL"
-							if v is None
-							else str(v)
-							if type(v) is int
-							else literal(v)
-							for v in row
-						]
-					)
-					+ ")"
-					for row in rows
-				]
-			)
+			body = _rows_sql(conn, rows)
 			if pending:
 				pending = False
 				affected += _reply(db, conn)
@@ -103,6 +88,102 @@ def _execute_chunks(head: str, chunks: list[Sequence[Sequence]], tail: str) -> i
 			with contextlib.suppress(Exception):
 				conn._read_query_result()
 	return affected
+
+
+def _rows_sql(conn, rows: Sequence[Sequence]) -> str:
+	"""`(v, ...),(v, ...)` of `rows` as literals, escaped as the driver escapes bound values for
+	`conn` (pymysql interpolates parameters client-side by these same rules: strings through its
+	escape table, everything else through `Connection.literal`), in one pass."""
+	literal = conn.literal
+	# `conn.escape_string`, without its check per value
+	quote = conn.escape_string if conn.server_status & SERVER_STATUS_NO_BACKSLASH_ESCAPES else escape_string
+	return ",".join(
+		[
+			"("
+			+ ",".join(
+				[
+					"'" + quote(v) + "'"
+					if type(v) is str
+					else "NULL"
+					if v is None
+					else str(v)
+					if type(v) is int
+					else literal(v)
+					for v in row
+				]
+			)
+			+ ")"
+			for row in rows
+		]
+	)
+
+
+class SideWriter:
+	"""A second connection that runs multi-row writes in a thread while this one goes on.
+
+	For a bulk writer with two independent streams of rows: the server runs the side statements
+	on another core while this connection's work (and the Python that prepares it) continues.
+	The side connection commits on its own, when `side_writer()` closes it, so it suits rows
+	that nothing reads before then and whose commit need not be one with this transaction's:
+	`__global_search` (MyISAM, never transactional) or a seeding run's independent tables.
+	Statements run in the order they were put, and wait in memory meanwhile (`depth` bounds how
+	many may wait); the first failure stops the rest and is raised by `close()`, after the side's
+	work is rolled back."""
+
+	def __init__(self, depth: int = 0):
+		self.conn = frappe.db.create_connection()
+		self.affected = 0
+		self.error: BaseException | None = None
+		self._queue: queue.Queue[str | None] = queue.Queue(maxsize=depth)
+		self._thread = threading.Thread(target=self._run, name="recruit-crm-side-writer", daemon=True)
+		self._thread.start()
+
+	def put(self, sql: str) -> None:
+		"""Queue one statement (with a `depth`, waits while that many are already waiting)."""
+		if self.error is not None:
+			raise self.error
+		self._queue.put(sql)
+
+	def _run(self) -> None:
+		while (sql := self._queue.get()) is not None:
+			if self.error is None:
+				try:
+					self.affected += self.conn.query(sql)
+				except BaseException as e:  # handed to the caller by close()
+					self.error = e
+
+	def close(self, commit: bool = True) -> int:
+		"""Wait for the queued statements, then commit them (or roll them back); returns the rows
+		affected. Raises the first statement's error, if any, after rolling back."""
+		self._queue.put(None)
+		self._thread.join()
+		try:
+			if self.error is not None or not commit:
+				self.conn.rollback()
+			else:
+				self.conn.commit()
+		finally:
+			self.conn.close()
+		if self.error is not None:
+			raise self.error
+		return self.affected
+
+
+@contextlib.contextmanager
+def side_writer(enabled: bool = True) -> Iterator[SideWriter | None]:
+	"""A `SideWriter` committed when the block ends, rolled back if it raises; None when not
+	`enabled` (a small write is not worth a second connection), and the writes go inline."""
+	if not enabled:
+		yield None
+		return
+	writer = SideWriter()
+	try:
+		yield writer
+	except BaseException:
+		with contextlib.suppress(Exception):
+			writer.close(commit=False)
+		raise
+	writer.close()
 
 
 def send(query: str, params) -> Callable[[], int]:

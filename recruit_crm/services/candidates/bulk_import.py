@@ -22,7 +22,7 @@ from recruit_crm.domain.candidates import (
 )
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import EDUCATION_RANK, PROFICIENCY_RANK, CrmStage
-from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services._sql import SideWriter, multi_row_insert, side_writer
 from recruit_crm.services.candidates.records import refresh_top_skills
 from recruit_crm.services.candidates.search_index import (
 	forget_on_rollback,
@@ -124,8 +124,10 @@ def import_candidates(raw_rows: list[dict], *, source: str | None = None) -> Imp
 	report.duplicates_in_file = prepared.duplicates_in_file
 	report.errors.extend(prepared.errors)
 	rows = _check_references(prepared, report)
-	for start in range(0, len(rows), CHUNK):
-		_import_chunk(rows[start : start + CHUNK], report)
+	# A large import writes the search index on a second connection, on another core meanwhile.
+	with side_writer(enabled=len(rows) > CHUNK) as search_writer:
+		for start in range(0, len(rows), CHUNK):
+			_import_chunk(rows[start : start + CHUNK], report, search_writer)
 	report.errors.sort(key=lambda e: e.row_number)
 	return report
 
@@ -160,7 +162,7 @@ def _check_references(prepared: PreparedImport, report: ImportReport) -> list[di
 	return kept
 
 
-def _import_chunk(rows: list[dict], report: ImportReport) -> None:
+def _import_chunk(rows: list[dict], report: ImportReport, search_writer: SideWriter | None = None) -> None:
 	emails = [r["email"] for r in rows]
 	existing = _existing_by_email(emails)
 	new_rows = [r for r in rows if r["email"] not in existing]
@@ -205,7 +207,7 @@ def _import_chunk(rows: list[dict], report: ImportReport) -> None:
 	_add_skills(rows, target, created=created)
 	_add_tags(rows, target, created=created)
 	# New candidates are indexed from the values just inserted; merged ones from what they hold now.
-	index_rows([{**r, "name": names[r["email"]]} for r in new_rows if r["email"] in names])
+	index_rows([{**r, "name": names[r["email"]]} for r in new_rows if r["email"] in names], search_writer)
 	forget_on_rollback(sorted(created))
 	index_candidates(sorted(set(existing.values())))
 

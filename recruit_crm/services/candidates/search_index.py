@@ -9,7 +9,7 @@ bulk path indexes what it wrote here, set-based, at once.
 import frappe
 from frappe.utils.global_search import get_formatted_value
 
-from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services._sql import SideWriter, multi_row_insert
 
 CANDIDATE = "RC Candidate"
 CHUNK = 5000
@@ -34,9 +34,11 @@ def index_candidates(names: list[str]) -> int:
 	return written
 
 
-def index_rows(rows: list[dict]) -> int:
+def index_rows(rows: list[dict], writer: SideWriter | None = None) -> int:
 	"""Write the search-index rows of candidates whose values the caller holds (`name` and the
-	indexed fields, as just written), without reading them back. Returns rows written."""
+	indexed fields, as just written), without reading them back. Returns rows written (handed to
+	`writer`, when given: the table is MyISAM, so a side connection changes nothing a rollback
+	would have undone)."""
 	if _disabled() or not rows:
 		return 0
 	fields, title_field, _ = _fields_and_title()
@@ -53,6 +55,7 @@ def index_rows(rows: list[dict]) -> int:
 		values,
 		table="__global_search",
 		on_duplicate="content = values(content), title = values(title)",
+		writer=writer,
 	)
 
 

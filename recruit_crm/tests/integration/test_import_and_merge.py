@@ -282,6 +282,38 @@ class TestFoundFromTheSearchBar(RCTestCase):
 		finally:
 			frappe.db.sql("delete from `__global_search` where name in %s", (names,))
 
+	def test_a_large_import_indexes_beside_its_transaction_and_still_forgets_on_rollback(self):
+		"""Past one chunk the search rows go through a second connection (`side_writer`): every
+		created person is found at once, and a rollback still leaves no ghosts."""
+		from unittest.mock import patch
+
+		from recruit_crm.services import _sql
+		from recruit_crm.services.candidates import bulk_import
+
+		tag = f"rcbig{random_string(8).lower()}"
+		count = bulk_import.CHUNK + 50
+		opened = []
+
+		class Spy(_sql.SideWriter):
+			def __init__(self, *args, **kwargs):
+				super().__init__(*args, **kwargs)
+				opened.append(self)
+
+		with patch.object(_sql, "SideWriter", Spy):
+			report = import_candidates(
+				[{"full_name": f"Big {tag} {i}", "email": f"{tag}.{i}@example.org"} for i in range(count)]
+			)
+		names = tuple(report.created_names)
+		indexed = "select count(*) from `__global_search` where doctype = 'RC Candidate' and name in %s"
+		try:
+			self.assertEqual(len(opened), 1, "one side connection for the whole import")
+			self.assertEqual(opened[0].affected, count, "every search row went through it")
+			self.assertEqual(frappe.db.sql(indexed, (names,))[0][0], count)
+			frappe.db.rollback()
+			self.assertEqual(frappe.db.sql(indexed, (names,))[0][0], 0, "no ghosts in the search bar")
+		finally:
+			frappe.db.sql("delete from `__global_search` where name in %s", (names,))
+
 	def test_top_skills_in_sql_match_the_domain(self):
 		from recruit_crm.domain.candidates import top_skills
 		from recruit_crm.services.candidates.records import refresh_top_skills
