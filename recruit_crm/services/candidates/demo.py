@@ -23,6 +23,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from recruit_crm.domain.demo_history import person_history
+from recruit_crm.services._sql import side_writer
 from recruit_crm.services.candidates import (
 	demo_engagement,
 	demo_hrms,
@@ -110,11 +111,17 @@ def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") ->
 
 	bulk, worked = demo_people.plan_applications(people, masters.windows, demo_hrms.subset_size(count), now)
 	place = demo_pipeline.placement(now)
-	applicants = demo_people.write_applications(bulk, masters, place)
-	stays = (
-		demo_pipeline.write_stage_history(place, bulk, masters.openings, frappe.session.user) if place else 0
-	)
-	applied = demo_engagement.record_applications(applicants)
+	# Independent tables go through a second connection, on the other core meanwhile: stays here,
+	# the consent ledger beside the touchpoints (its flags are set once it is committed). It
+	# commits on its own, so only a run that commits step by step uses it.
+	with side_writer(enabled=clock.commit) as side:
+		applicants = demo_people.write_applications(bulk, masters, place)
+		stays = (
+			demo_pipeline.write_stage_history(place, bulk, masters.openings, frappe.session.user, side)
+			if place
+			else 0
+		)
+		applied = demo_engagement.record_applications(applicants)
 	clock.lap(
 		f"applications: {len(applicants)} set-based ({applied} Applied touchpoints, {stays} stage stays)"
 	)
@@ -122,10 +129,12 @@ def _build(company: str, count: int, seed: int, months: int, clock: "_Clock") ->
 	hrms, hires = demo_hrms.work_applications(worked, masters, rnd, now)
 	clock.lap(f"worked in HRMS: {hrms}")
 
-	touched = demo_engagement.record_histories(
-		people, masters, contents, {(p.person.number, p.index): p.name for p in bulk}
-	)
-	consents = demo_engagement.write_consents(people, rnd)
+	with side_writer(enabled=clock.commit) as side:
+		consents = demo_engagement.write_consents(people, rnd, side)
+		touched = demo_engagement.record_histories(
+			people, masters, contents, {(p.person.number, p.index): p.name for p in bulk}
+		)
+	demo_engagement.sync_consents(people)
 	clock.lap(f"touchpoints: {touched}; consent ledger: {consents} entries")
 
 	nurture = demo_nurture.write_histories(campaigns, people, rnd, now)

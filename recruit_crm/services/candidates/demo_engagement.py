@@ -13,7 +13,7 @@ import frappe
 from recruit_crm.domain.demo_history import APPLIED
 from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.types import ConsentMethod
-from recruit_crm.services._sql import multi_row_insert
+from recruit_crm.services._sql import SideWriter, multi_row_insert
 from recruit_crm.services.compliance import consent
 from recruit_crm.services.engagement.capture import job_applicant_rows
 from recruit_crm.services.engagement.touchpoints import record_batches, record_many
@@ -92,9 +92,9 @@ def record_applications(applicants: list[str]) -> int:
 	return written
 
 
-def write_consents(people, rnd) -> int:
-	"""The consent ledger, with evidence; then the candidates' flags from it. Returns rows written."""
-	now = frappe.utils.now_datetime()
+def write_consents(people, rnd, writer: SideWriter | None = None) -> int:
+	"""The consent ledger, with evidence (on `writer`'s connection when given). Returns rows
+	written. `sync_consents` then sets the candidates' flags from it, once it is committed."""
 	user = frappe.session.user
 	values = []
 	for person in people:
@@ -119,12 +119,20 @@ def write_consents(people, rnd) -> int:
 			"evidence_form", "ip_address", "user_agent", "evidence_note", "recorded_by", "creation", "modified",
 			"owner", "modified_by"),
 		[(name, *row) for name, row in zip(names, values, strict=True)],
+		writer=writer,
 	)  # fmt: skip
+	return len(values)
+
+
+def sync_consents(people) -> None:
+	"""The candidates' consent flags from their ledger; Do Not Contact unsubscribes them."""
 	candidates = [p.name for p in people if p.name]
 	for start in range(0, len(candidates), CHUNK):
 		consent.sync_flags(candidates[start : start + CHUNK])
-	_unsubscribe_do_not_contact([p for p in people if p.name and p.history.do_not_contact], now, user)
-	return len(values)
+	now = frappe.utils.now_datetime()
+	_unsubscribe_do_not_contact(
+		[p for p in people if p.name and p.history.do_not_contact], now, frappe.session.user
+	)
 
 
 def _unsubscribe_do_not_contact(people, now, user) -> None:

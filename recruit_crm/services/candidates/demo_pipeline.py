@@ -20,7 +20,7 @@ from recruit_crm.domain.naming import sortable_names
 from recruit_crm.domain.pipeline import MoveSource, Pipeline, StageKind, days_in_stage, sla_level
 from recruit_crm.domain.stages import stage_from_applications
 from recruit_crm.domain.types import ACTIVE_APPLICATION_STATUSES, CrmStage
-from recruit_crm.services._sql import bulk_update_by_name, multi_row_insert
+from recruit_crm.services._sql import SideWriter, bulk_update_by_name, multi_row_insert
 from recruit_crm.services.pipeline import stay_facts, workflow
 from recruit_crm.services.pipeline.history import COLUMNS
 
@@ -107,10 +107,12 @@ def placement(now: datetime) -> Placement | None:
 	return Placement(pipeline, now, workflow.state_field()) if pipeline else None
 
 
-def write_stage_history(place: Placement, planned, openings: list[str], user: str) -> int:
+def write_stage_history(
+	place: Placement, planned, openings: list[str], user: str, writer: SideWriter | None = None
+) -> int:
 	"""One RC Application Stage row per stay of each planned application, written with the facts
 	that `stay_facts` copies onto stays (the applications are new and the demo knows each fact, so
-	no refresh has to rewrite the rows). Returns rows written."""
+	no refresh has to rewrite the rows), on `writer`'s connection when given. Returns rows written."""
 	departments = dict(
 		frappe.get_all(
 			"Job Opening", filters={"name": ["in", sorted(set(openings))]}, fields=["name", "department"],
@@ -140,7 +142,10 @@ def write_stage_history(place: Placement, planned, openings: list[str], user: st
 			before = stay.state
 	names = sortable_names(len(rows), int(time.time() * 1000))
 	return multi_row_insert(
-		workflow.STAGE, STAGE_COLUMNS, [(name, *row) for name, row in zip(names, rows, strict=True)]
+		workflow.STAGE,
+		STAGE_COLUMNS,
+		[(name, *row) for name, row in zip(names, rows, strict=True)],
+		writer=writer,
 	)
 
 
