@@ -8,6 +8,11 @@ Each worker is a real `recruit-crm nurture-send` process running the production 
 server (first to last message received), duplicates (Message-IDs received more than once) and
 lost (ledger rows neither Sent nor Unknown, or Sent but never received); the kill run must also
 leave at most one Unknown per kill. The sink listens on RC_BENCH_SMTP_PORT (default 2651).
+
+Each run also reads how busy the machine's cores were while it sent (`/proc/stat`): when one
+worker, MariaDB and the SMTP server already keep a share `b` of all cores busy, no number of
+workers can send faster than `1 / b` times one worker on this machine, so the scaling figure
+says that ceiling beside the target.
 """
 
 import os
@@ -85,6 +90,7 @@ def send_with_workers(
 		sink.messages = 0
 		sink.kept.clear()
 	procs = [fx.start_worker(batch, wait_for_go=True, campaign=campaign) for _ in range(count)]
+	cpu_at_first = None
 	for proc in procs:
 		if not fx.wait_ready(proc):
 			for p in procs:
@@ -102,6 +108,8 @@ def send_with_workers(
 			received = sink.messages
 			if received != seen:
 				now = time.perf_counter()
+				if first is None:
+					cpu_at_first = _cpu_times()
 				first = first or now
 				last = now
 				seen = received
@@ -123,6 +131,7 @@ def send_with_workers(
 			fx.kill(proc)
 	if sink.messages != seen:
 		last = time.perf_counter()
+	busy = _busy_share(cpu_at_first, _cpu_times())
 	frappe.db.commit()  # nosemgrep: see the workers' writes
 	settle(campaign)
 	report = account_for(campaign, sink)
@@ -133,8 +142,27 @@ def send_with_workers(
 		send_s=round(send_s, 3),
 		rate=round(sink.messages / send_s, 1) if send_s else 0.0,
 		worker_counts=_summed(finished),
+		cpu_busy=busy,
 	)
 	return report
+
+
+def _cpu_times() -> tuple[int, int] | None:
+	"""(busy, total) jiffies of all cores since boot, or None where there is no /proc/stat."""
+	try:
+		with open("/proc/stat") as f:
+			fields = [int(v) for v in f.readline().split()[1:]]
+	except (OSError, ValueError):
+		return None
+	idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+	return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def _busy_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+	"""The share (0-1) of all cores' time spent busy between two `_cpu_times()` readings."""
+	if not before or not after or after[1] <= before[1]:
+		return None
+	return round((after[0] - before[0]) / (after[1] - before[1]), 3)
 
 
 def _summed(results: list[dict]) -> dict:
@@ -156,9 +184,18 @@ def _verdict(report: dict) -> str:
 def _summary(report: dict) -> str:
 	return (
 		f"{report['workers']} worker(s): {report['rate']:.0f} msg/s, {report['received_by_server']} received, "
-		f"duplicates {report['duplicates']}, lost {report['lost']}, unknown {report['unknown']}, "
+		+ (f"cores {report['cpu_busy']:.0%} busy, " if report.get("cpu_busy") is not None else "")
+		+ f"duplicates {report['duplicates']}, lost {report['lost']}, unknown {report['unknown']}, "
 		f"kills {report['kills']}: {_verdict(report)}"
 	)
+
+
+def _ceiling(one: dict) -> str:
+	"""The most any number of workers can gain on this machine's cores, from one worker's run."""
+	busy = one.get("cpu_busy")
+	if not busy:
+		return ""
+	return f"; with one worker the cores were {busy:.0%} busy, so this machine allows at most {1 / busy:.2f}x"
 
 
 def _figures(messages: int, runs: dict[int, dict], killed: dict | None) -> list[Figure]:
@@ -179,6 +216,7 @@ def _figures(messages: int, runs: dict[int, dict], killed: dict | None) -> list[
 				target_ratio=round(1 / target, 3) if target else None,
 				note=f"{speedup:.2f}x one worker's msg/s"
 				+ (f" (target >= {target}x)" if target else "")
+				+ _ceiling(one)
 				+ f"; {all_runs}",
 			)
 		)
