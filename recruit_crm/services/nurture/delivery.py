@@ -7,10 +7,11 @@ Guarantee: no message is ever sent twice, and none is silently lost.
   campaigns, business hours, holidays, frequency preferences and caps are applied to the batch;
   the rest become `Sending` under this worker's claim token, and the transaction commits.
 - **Send**: messages go out strictly in name order over one SMTP session; after each accepted
-  message its row becomes `Sent` and that is committed *before the next message is attempted*.
-  The replies to its UPDATE and COMMIT (the outcome is durable) are awaited right before the
-  next SMTP transaction and before any other statement on the connection; the next message is
-  rendered meanwhile (`_Ledger`), so the database's work and the rendering overlap.
+  message its row becomes `Sent` and that is committed *before the next message's DATA*. The
+  replies to its UPDATE and COMMIT (the outcome is durable) are awaited right before that DATA
+  and before any other statement on the connection (`_Ledger`); meanwhile the next message's
+  MAIL and RCPT go out (they deliver nothing), and the message after it is rendered while the
+  server takes this one in, so the database's, the mail server's and the worker's work overlap.
 - **Crash**: each worker holds a MariaDB named lock on its claim token for as long as its
   connection lives. When the lock is free (the worker died) or the lease expired, the claim's
   first still-`Sending` message may or may not have reached the server: it becomes `Unknown`
@@ -38,6 +39,7 @@ import smtplib
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from pymysql.constants import COMMAND
 from pymysql.protocol import OKPacketWrapper
@@ -69,7 +71,13 @@ from recruit_crm.services.nurture.constants import (
 	MESSAGE,
 )
 from recruit_crm.services.nurture.rendering import Renderer, build_mime
-from recruit_crm.services.nurture.smtp_sessions import Accounts, NotSent, SmtpUnavailable, transmit
+from recruit_crm.services.nurture.smtp_sessions import (
+	Accounts,
+	NotSent,
+	SmtpUnavailable,
+	open_transaction,
+	send_data,
+)
 from recruit_crm.services.pipeline import automation_mail
 
 RECORD_EVERY = 100
@@ -150,11 +158,11 @@ class _Ledger:
 
 	The outcome's UPDATE and a COMMIT are written to the worker's connection back to back (the
 	server runs them in order) and their replies are read later, by `settle()`: the sender
-	calls it right before the next SMTP transaction, and a guard on the connection calls it
+	calls it right before the next message's DATA, and a guard on the connection calls it
 	before any other command (a statement a template or a hook runs, the side rows, a
-	rollback), so nothing overtakes them. Meanwhile the worker renders the next message while
-	the server updates the row and flushes its log. `settle()` raises if either failed, or if
-	the row was no longer ours (`WorkerLostClaim`), before anything else is sent. No query
+	rollback), so nothing overtakes them. Meanwhile the next message's MAIL and RCPT go out
+	while the server updates the row and flushes its log. `settle()` raises if either failed, or if
+	the row was no longer ours (`WorkerLostClaim`), before anything else is delivered. No query
 	bookkeeping and no START TRANSACTION round trip (autocommit is off, so the next statement
 	opens the next transaction). When commit hooks are pending, `frappe.db.commit()` runs them.
 	"""
@@ -217,7 +225,7 @@ class _Ledger:
 			if frappe.db._cursor.rowcount != 1:
 				frappe.db.rollback()
 				raise WorkerLostClaim(row.name)
-			frappe.db.commit()  # nosemgrep: the outcome must be durable before the next SMTP transaction
+			frappe.db.commit()  # nosemgrep: the outcome must be durable before the next message's DATA
 			return
 		self.settle()
 		query = frappe.db._cursor.mogrify(_OUTCOME_SQL, values).encode(self.conn.encoding)
@@ -284,8 +292,10 @@ def send_batch(
 	batch: list[dict], token: str, accounts: Accounts, renderer: Renderer, lease: Lease,
 	smtp_patience: float = SMTP_PATIENCE,
 ) -> dict:  # fmt: skip
-	"""Send a claimed batch in name order, committing each outcome before the next attempt.
+	"""Send a claimed batch in name order, each outcome committed before the next message's DATA.
 
+	Each message's MAIL and RCPT go out while the previous outcome's COMMIT is in flight (they
+	deliver nothing), and the next message is rendered while the server takes this one in.
 	Raises `SmtpUnavailable(error, counts)` (after giving the unsent rest of the batch back to
 	the queue) when the mail server stays unreachable for `smtp_patience` seconds."""
 	renderer.load_people(sorted({r.candidate for r in batch}))
@@ -294,34 +304,31 @@ def send_batch(
 	pending_record: list[str] = []
 	rendered: dict[str, tuple] = {}
 	names = [r.name for r in batch]
+	ahead: _Message | _NotRendered | None = None
 	with _Ledger(token) as ledger:
 		for index, row in enumerate(batch):
 			now = now_datetime()
-			try:  # while the previous outcome's COMMIT is in flight
-				subject, html, template_name, attachments = _render(renderer, pipeline, row)
-				account = accounts.sender(row.email_account)
-				message_id = renderer.message_id(row.name)
-				raw = build_mime(
-					sender=account.email, sender_name=account.sender_name or account.email,
-					recipient=row.recipient, subject=subject, html=html, message_id=message_id,
-					reply_to=account.email, one_click_url=renderer.one_click_url(row.candidate),
-					attachments=attachments,
-				)  # fmt: skip
-			except Exception as e:
-				ledger.record(row, "Failed", now, error=f"Could not render: {e}"[:1000])
+			message, ahead = ahead or _compose(renderer, pipeline, accounts, row), None
+			if isinstance(message, _NotRendered):
+				ledger.record(row, "Failed", now, error=f"Could not render: {message.error}"[:1000])
 				counts["failed"] += 1
 				frappe.log_error(
 					title="Nurture email could not be rendered",
+					message=message.traceback,
 					reference_doctype=MESSAGE,
 					reference_name=row.name,
 				)
 				continue
-			ledger.settle()  # the previous outcome is durable before this SMTP transaction starts
 			unsent = names[index:]
 			try:
-				counts["smtp_retries"] += _send_one(
-					accounts, lease, row, account.email, raw, unsent, smtp_patience
+				counts["smtp_retries"] += _open_transaction(
+					accounts, lease, row, message.sender, len(message.raw), unsent, smtp_patience
 				)
+				ledger.settle()  # the previous outcome is durable before this message's DATA
+				verdict = send_data(accounts.session(row.email_account), message.raw)
+				if index + 1 < len(batch):  # while the server takes this message in
+					ahead = _compose(renderer, pipeline, accounts, batch[index + 1])
+				verdict()
 			except smtplib.SMTPRecipientsRefused as e:
 				code = next(iter(e.recipients.values()))[0] if e.recipients else 550
 				_handle_refusal(ledger, row, code, str(e), now, counts)
@@ -340,9 +347,9 @@ def send_batch(
 				ledger.record(row, "Unknown", now, error=f"Connection lost while sending: {e}"[:1000])
 				counts["unknown"] += 1
 				continue
-			ledger.record(row, "Sent", now, message_id=message_id, subject=subject)
+			ledger.record(row, "Sent", now, message_id=message.message_id, subject=message.subject)
 			counts["sent"] += 1
-			rendered[row.name] = (subject, html, template_name, message_id, now)
+			rendered[row.name] = (message.subject, message.html, message.template, message.message_id, now)
 			pending_record.append(row.name)
 			if len(pending_record) >= RECORD_EVERY:
 				_record_side_rows(pending_record, rendered)
@@ -352,21 +359,53 @@ def send_batch(
 	return counts
 
 
-def _send_one(
-	accounts: Accounts, lease: Lease, row, sender: str, raw: bytes, unsent: list[str], patience: float
+class _Message(NamedTuple):
+	sender: str
+	subject: str
+	html: str
+	template: str | None
+	message_id: str
+	raw: bytes
+
+
+class _NotRendered(NamedTuple):
+	error: str
+	traceback: str
+
+
+def _compose(renderer: Renderer, pipeline: automation_mail.Batch, accounts: Accounts, row):
+	"""The row's message ready to send, or why it could not be rendered (`_NotRendered`)."""
+	try:
+		subject, html, template_name, attachments = _render(renderer, pipeline, row)
+		account = accounts.sender(row.email_account)
+		message_id = renderer.message_id(row.name)
+		raw = build_mime(
+			sender=account.email, sender_name=account.sender_name or account.email,
+			recipient=row.recipient, subject=subject, html=html, message_id=message_id,
+			reply_to=account.email, one_click_url=renderer.one_click_url(row.candidate),
+			attachments=attachments,
+		)  # fmt: skip
+	except Exception as e:
+		return _NotRendered(str(e), frappe.get_traceback(with_context=True))
+	return _Message(account.email, subject, html, template_name, message_id, raw)
+
+
+def _open_transaction(
+	accounts: Accounts, lease: Lease, row, sender: str, size: int, unsent: list[str], patience: float
 ) -> int:
-	"""One message over the account's session; returns how many times it had to reconnect.
+	"""MAIL and RCPT of one message over the account's session; returns how many times it had to
+	reconnect.
 
 	A session that fails before DATA (`NotSent`: not connected, closed while idle, reset) is
 	dropped and the message tried again on a new one: at once the first time, then after a
 	growing pause (`RETRY_DELAYS`), keeping the claim's lease, for up to `patience` seconds;
-	then `SmtpUnavailable`. Refusals and failures from DATA on are raised to the caller."""
+	then `SmtpUnavailable`. Refusals are raised to the caller."""
 	retries = 0
 	waiting_since = None
 	while True:
 		lease.keep(unsent)  # never start an SMTP transaction for rows that are no longer ours
 		try:
-			transmit(accounts.session(row.email_account), sender, row.recipient, raw)
+			open_transaction(accounts.session(row.email_account), sender, row.recipient, size)
 			return retries
 		except NotSent as e:
 			accounts.drop(row.email_account)

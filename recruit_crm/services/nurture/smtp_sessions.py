@@ -4,9 +4,14 @@ message's SMTP transaction that tells "certainly not sent" (the connection faile
 """
 
 import contextlib
+import re
 import smtplib
+from collections.abc import Callable
 
 import frappe
+
+# A line starting with a dot gets a second one (RFC 5321 4.5.2), as `smtplib` quotes it.
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 class Accounts:
@@ -70,9 +75,16 @@ def transmit(session: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> 
 	`NotSent`: the server certainly has not accepted the message (it closed an idle session,
 	it restarted, the network dropped). A refusal raises as `sendmail` does; a connection lost
 	from DATA on raises its own error: the server may have accepted the message."""
+	open_transaction(session, sender, recipient, len(raw))
+	send_data(session, raw)()
+
+
+def open_transaction(session: smtplib.SMTP, sender: str, recipient: str, size: int) -> None:
+	"""MAIL and RCPT of one message (nothing is delivered until its DATA). A connection lost here
+	raises `NotSent`, as does a 421; any other refusal raises as `sendmail` does."""
 	try:
 		session.ehlo_or_helo_if_needed()
-		options = [f"size={len(raw)}"] if session.does_esmtp and session.has_extn("size") else []
+		options = [f"size={size}"] if session.does_esmtp and session.has_extn("size") else []
 		code, reply = session.mail(sender, options)
 		if code != 250:
 			_reset_after_refusal(session, code)
@@ -87,10 +99,30 @@ def transmit(session: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> 
 		raise
 	except OSError as e:  # smtplib's errors are OSErrors too: disconnected, HELO refused
 		raise NotSent(f"Connection lost before the message was sent: {e}") from e
-	code, reply = session.data(raw)
-	if code != 250:
+
+
+def send_data(session: smtplib.SMTP, raw: bytes) -> Callable[[], None]:
+	"""DATA and the message, as `session.data` sends them, without waiting for the server's verdict:
+	returns the function that reads it, for a caller with work to do while the server takes the
+	message in. That function raises `SMTPDataError` on a refusal, and the session's error when
+	the connection is lost (the server may have accepted the message). Nothing else may use the
+	session until it has been called."""
+	code, reply = session.docmd("data")
+	if code != 354:
 		_reset_after_refusal(session, code)
 		raise smtplib.SMTPDataError(code, reply)
+	content = _LEADING_DOT.sub(b"..", raw)
+	if not content.endswith(b"\r\n"):
+		content += b"\r\n"
+	session.send(content + b".\r\n")
+
+	def verdict() -> None:
+		code, reply = session.getreply()
+		if code != 250:
+			_reset_after_refusal(session, code)
+			raise smtplib.SMTPDataError(code, reply)
+
+	return verdict
 
 
 def _reply_code(e: smtplib.SMTPException) -> int | None:

@@ -263,6 +263,66 @@ class TestCrashSafety(NurtureCase):
 		self.send()
 		self.assertEqual(self.sink.ids[f"rcn.{unknown.name}@{frappe.local.site}"], 1)
 
+	def test_each_outcome_is_durable_before_the_next_message_is_delivered(self):
+		"""When the server takes a message in, every message before it (name order) is already
+		committed as Sent, as another connection sees it: a crash between two messages can leave
+		at most the message in flight unknown."""
+		people = [self.person() for _ in range(4)]
+		campaign = self.campaign()
+		self.launch_with(campaign, people)
+		watcher = frappe.db.create_connection()
+		watcher.autocommit(True)  # each read sees what is committed now
+		seen: list[list[str]] = []
+		original = self.sink.handle_DATA
+
+		async def checking(server, session, envelope):
+			with watcher.cursor() as cursor:
+				cursor.execute(
+					f"select status from `tab{MESSAGE}` where nurture_campaign = %s order by name",
+					campaign.name,
+				)
+				seen.append([status for (status,) in cursor.fetchall()])
+			return await original(server, session, envelope)
+
+		self.sink.handle_DATA = checking
+		try:
+			self.send()
+		finally:
+			del self.sink.handle_DATA
+			watcher.close()
+		self.assertEqual(len(seen), 4)
+		for index, statuses in enumerate(seen):
+			self.assertEqual(statuses[:index], ["Sent"] * index, f"before message {index + 1}")
+			self.assertEqual(statuses[index], "Sending", "the message in flight is claimed, not yet Sent")
+		self.assertEqual([r.status for r in self.messages(campaign)], ["Sent"] * 4)
+
+	def test_a_message_that_cannot_be_rendered_fails_alone(self):
+		"""The next message is rendered while the server takes the current one in: a failure there
+		fails that message only, with its traceback in the Error Log, and the batch goes on."""
+		from unittest.mock import patch
+
+		people = [self.person() for _ in range(3)]
+		campaign = self.campaign()
+		self.launch_with(campaign, people)
+		broken = self.messages(campaign)[1].name
+		render = delivery._render
+
+		def failing(renderer, pipeline, row):
+			if row.name == broken:
+				raise ValueError("the template needs a value this person lacks")
+			return render(renderer, pipeline, row)
+
+		with patch.object(delivery, "_render", failing):
+			self.send()
+		self.assertEqual([r.status for r in self.messages(campaign)], ["Sent", "Failed", "Sent"])
+		self.assertEqual(self.sink.messages, 2)
+		self.assertIn("the template needs a value", frappe.db.get_value(MESSAGE, broken, "error"))
+		logged = frappe.get_all(
+			"Error Log", filters={"reference_name": broken}, fields=["method", "error"], limit=1
+		)
+		self.assertEqual(logged[0].method, "Nurture email could not be rendered")
+		self.assertIn("ValueError: the template needs a value", logged[0].error)
+
 	def test_a_sender_started_for_one_campaign_claims_only_its_messages(self):
 		mine, other = self.campaign(), self.campaign()
 		self.launch_with(mine, [self.person() for _ in range(2)])
