@@ -81,7 +81,7 @@ def to_naive(value: datetime) -> datetime:
 	return value.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
 
 
-# The columns of a sent message's side rows (delivery.record_sent): BOUND values come from each
+# The columns of a sent message's side rows (recording.record_sent): BOUND values come from each
 # row (in order), HEX ones too, written as a hex literal; any other entry is the SQL constant
 # every row gets.
 BOUND, HEX = object(), object()

@@ -10,7 +10,7 @@ from frappe.utils import add_days, now_datetime
 
 from recruit_crm.domain import nurture
 from recruit_crm.domain.nurture import ExitReason, MessageStatus
-from recruit_crm.services.nurture import delivery
+from recruit_crm.services.nurture import recording
 from recruit_crm.services.nurture.audience import exit_enrollments, pause_enrollments, resume_enrollments
 from recruit_crm.services.nurture.constants import CAMPAIGN, ENROLLMENT, MESSAGE
 from recruit_crm.services.nurture.engine import continue_after_messages
@@ -87,7 +87,7 @@ def resolve_unknown(message: str, outcome: str, user: str | None = None) -> None
 			{"user": user, "r": _("Confirmed sent by an operator"), "now": now, "name": message},
 		)
 
-		delivery.record_sent([message])
+		recording.record_sent([message])
 	elif outcome == "Retry":
 		frappe.db.sql(
 			f"""update `tab{MESSAGE}` set status = 'Queued', due_at = %(now)s, claimed_by = null,

@@ -305,14 +305,14 @@ class TestCrashSafety(NurtureCase):
 		campaign = self.campaign()
 		self.launch_with(campaign, people)
 		broken = self.messages(campaign)[1].name
-		render = delivery._render
+		render = delivery.render_row
 
 		def failing(renderer, pipeline, row):
 			if row.name == broken:
 				raise ValueError("the template needs a value this person lacks")
 			return render(renderer, pipeline, row)
 
-		with patch.object(delivery, "_render", failing):
+		with patch.object(delivery, "render_row", failing):
 			self.send()
 		self.assertEqual([r.status for r in self.messages(campaign)], ["Sent", "Failed", "Sent"])
 		self.assertEqual(self.sink.messages, 2)
