@@ -1,6 +1,7 @@
 """SMTP sessions of the nurture sender: one reused session per outgoing Email Account, and one
-message's SMTP transaction that tells "certainly not sent" (the connection failed before DATA:
-`NotSent`, safe to retry) from "maybe sent" (it failed from DATA on).
+message's SMTP transaction in two parts that tell "certainly not sent" (the connection failed
+before DATA, in `open_transaction`: `NotSent`, safe to retry) from "maybe sent" (it failed from
+DATA on, in `send_data` or its verdict).
 """
 
 import contextlib
@@ -68,15 +69,6 @@ class NotSent(Exception):
 class SmtpUnavailable(Exception):
 	"""The mail server stayed unreachable for longer than the worker waits (`smtp_patience`).
 	Its args: the last error, then (once the batch has given its rest back) the batch's counts."""
-
-
-def transmit(session: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
-	"""`session.sendmail` to one recipient, except that a connection lost before DATA raises
-	`NotSent`: the server certainly has not accepted the message (it closed an idle session,
-	it restarted, the network dropped). A refusal raises as `sendmail` does; a connection lost
-	from DATA on raises its own error: the server may have accepted the message."""
-	open_transaction(session, sender, recipient, len(raw))
-	send_data(session, raw)()
 
 
 def open_transaction(session: smtplib.SMTP, sender: str, recipient: str, size: int) -> None:

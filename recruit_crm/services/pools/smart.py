@@ -55,11 +55,17 @@ def compile_pool_rules(rules) -> CompiledRule:
 		frappe.throw(str(e), frappe.ValidationError, title=_("Invalid Pool Rules"))
 
 
+def _matches(rule: CompiledRule) -> str:
+	"""The SQL condition on `c` (RC Candidate) of being in a pool with this rule: the rule holds
+	and the person is not anonymised. NULL where the rule is unknown for them."""
+	return f"(c.is_anonymized = 0 and {rule.sql})"
+
+
 def count_matches(rules) -> int:
 	"""How many (non-anonymised) candidates the rules match right now: the editor's live preview."""
 	compiled = compile_pool_rules(rules)
 	return frappe.db.sql(
-		f"{MATERIALIZE}select count(*) from `tab{CANDIDATE}` c where c.is_anonymized = 0 and {compiled.sql}",
+		f"{MATERIALIZE}select count(*) from `tab{CANDIDATE}` c where {_matches(compiled)}",
 		compiled.params,
 	)[0][0]
 
@@ -69,7 +75,7 @@ def sample_matches(rules, limit: int = 10) -> list[dict]:
 	compiled = compile_pool_rules(rules)
 	return frappe.db.sql(
 		f"""{MATERIALIZE}select c.name, c.full_name, c.current_title, c.crm_stage from `tab{CANDIDATE}` c
-		where c.is_anonymized = 0 and {compiled.sql} order by {score_sql("c")} desc, c.name limit {int(limit)}""",
+		where {_matches(compiled)} order by {score_sql("c")} desc, c.name limit {int(limit)}""",
 		compiled.params,
 		as_dict=True,
 	)
@@ -109,7 +115,7 @@ def _sync(
 		"join_prefix": log_prefix(),
 		"leave_prefix": log_prefix(),
 	}
-	match = f"(c.is_anonymized = 0 and {compiled.sql})"
+	match = _matches(compiled)
 	# 1. Who joins: matches now and is not an active member. Logged first; the log drives step 2.
 	_materialized_write(
 		f"""{hint}insert into `tab{CHANGE}` (name, talent_pool, candidate, `change`, changed_at, changed_by, reason,
@@ -326,7 +332,7 @@ def _out_of_step(compiled: dict[str, CompiledRule], names: list[str]) -> dict[st
 		params.update(rule.params)
 		params[f"pool{i}"] = pool
 		columns.append(
-			f"""coalesce(c.is_anonymized = 0 and {rule.sql}, 0),
+			f"""coalesce({_matches(rule)}, 0),
 			exists(select 1 from `tab{MEMBER}` m where m.talent_pool = %(pool{i})s and m.candidate = c.name
 				and m.removed_at is null)"""
 		)
